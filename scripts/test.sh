@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Set up .venv and run the whole test suite (lint, doctests, tests, project quick modes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export MPLBACKEND=Agg NUMBA_CACHE_DIR="${NUMBA_CACHE_DIR:-$PWD/.venv/numba-cache}"
+.venv/bin/ruff check freud_ext hoomd_colloidml tests benchmarks projects examples
+.venv/bin/python -m pytest -q --timeout=900 \
+    --doctest-modules freud_ext hoomd_colloidml tests \
+    --ignore=hoomd_colloidml/hoomd "$@"
