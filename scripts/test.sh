@@ -4,7 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export MPLBACKEND=Agg NUMBA_CACHE_DIR="${NUMBA_CACHE_DIR:-$PWD/.venv/numba-cache}"
-.venv/bin/ruff check freud_ext hoomd_colloidml tests benchmarks projects examples
+lint_paths=()
+for d in freud_ext hoomd_colloidml tests benchmarks projects examples; do
+    [ -d "$d" ] && lint_paths+=("$d")
+done
+.venv/bin/ruff check "${lint_paths[@]}"
 .venv/bin/python -m pytest -q --timeout=900 \
     --doctest-modules freud_ext hoomd_colloidml tests \
     --ignore=hoomd_colloidml/hoomd "$@"
