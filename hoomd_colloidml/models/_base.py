@@ -251,7 +251,7 @@ def load(directory: str | os.PathLike):
         >>> X = rng.normal(size=(50, 3)); y = X[:, 1] + 0.1 * rng.normal(size=50)
         >>> fs = ForwardSelector().fit(X, y)
         >>> d = tempfile.mkdtemp()
-        >>> load(fs.save(d + "/fs")).selected_[0]
+        >>> load(fs.save(d + "/fs")).selected_.tolist()[0]
         1
     """
     from safetensors import SafetensorError
