@@ -1,0 +1,201 @@
+"""Initial conditions with interfaces: coexistence slabs, bicrystals and crystal seeds.
+
+These build the starting configurations of the coexistence snapshots of Fig. 3.5 and of the
+Ch. 4 systems; the bulk crystals themselves come from :mod:`hoomd_colloidml.lattice`.
+
+Example:
+    >>> s = close_packed_stack("ABC", nx=3, ny=2, n_repeat=2, density=1.05)
+    >>> s.N, round(s.N / s.volume, 6)
+    (72, 1.05)
+"""
+
+from __future__ import annotations
+
+import freud
+import numpy as np
+
+from hoomd_colloidml.system import System
+
+__all__ = [
+    "bicrystal_sigma5",
+    "close_packed_stack",
+    "insert_seed",
+    "merge_types",
+    "stack_slabs",
+]
+
+
+def close_packed_stack(
+    stacking: str, nx: int, ny: int, n_repeat: int, density: float
+) -> System:
+    """Hexagonal close-packed layers stacked along z with an arbitrary sequence.
+
+    ``"ABC"`` gives FCC with [111] along z, ``"AB"`` gives HCP with [0001] along z; the
+    sequence is repeated ``n_repeat`` times. The in-plane cell is rectangular
+    (a × a√3, 2 particles per layer), so slabs with different stackings share the same
+    cross-section and can be stacked into one periodic box.
+
+    Args:
+        stacking (str): Letters from "ABC" (no two equal neighbours, also cyclically).
+        nx (int): Rectangular cells along x.
+        ny (int): Rectangular cells along y.
+        n_repeat (int): Repeats of ``stacking`` along z.
+        density (float): Number density ρσ³.
+
+    Returns:
+        System: ``2 nx ny len(stacking) n_repeat`` particles of type "A".
+    """
+    seq = stacking.upper() * int(n_repeat)
+    if not seq or any(c not in "ABC" for c in seq):
+        raise ValueError(f"stacking must be letters from 'ABC'; got {stacking!r}.")
+    if any(seq[i] == seq[(i + 1) % len(seq)] for i in range(len(seq))):
+        raise ValueError(f"Neighbouring layers of {stacking!r} (cyclically) must differ.")
+    if min(nx, ny) < 1 or density <= 0:
+        raise ValueError("nx, ny must be >= 1 and density > 0.")
+    # nearest-neighbour distance a from rho = sqrt(2) / a^3 (close packing)
+    a = (np.sqrt(2.0) / density) ** (1.0 / 3.0)
+    dz = a * np.sqrt(2.0 / 3.0)
+    shift = {"A": np.array([0.0, 0.0]), "B": np.array([0.5 * a, a / (2 * np.sqrt(3))]),
+             "C": np.array([a, a / np.sqrt(3)])}
+    i, j = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
+    base = np.concatenate([
+        np.stack([i.ravel() * a, j.ravel() * a * np.sqrt(3)], axis=1),
+        np.stack([i.ravel() * a + 0.5 * a, j.ravel() * a * np.sqrt(3) + 0.5 * a * np.sqrt(3)],
+                 axis=1),
+    ])
+    layers = []
+    for k, c in enumerate(seq):
+        xy = base + shift[c]
+        layers.append(np.column_stack([xy, np.full(len(xy), k * dz)]))
+    pos = np.concatenate(layers)
+    box = freud.box.Box(nx * a, ny * a * np.sqrt(3), len(seq) * dz)
+    pos = box.wrap(pos - np.array([box.Lx, box.Ly, box.Lz]) / 2)
+    return System(box, pos)
+
+
+def merge_types(systems: list[System]) -> tuple[list[str], list[np.ndarray]]:
+    """Common type list of ``systems`` and each system's typeid mapped onto it."""
+    types: list[str] = []
+    for s in systems:
+        for t in s.types:
+            if t not in types:
+                types.append(t)
+    mapped = [np.array([types.index(s.types[t]) for t in s.typeid], dtype=np.int32)
+              for s in systems]
+    return types, mapped
+
+
+def stack_slabs(systems: list[System], gap: float = 0.0) -> tuple[System, np.ndarray]:
+    """Stack orthorhombic boxes along z into one box (coexisting phases in slabs).
+
+    The cross-sections are first brought to the largest ``Lx`` and ``Ly`` of all slabs by
+    affine *expansion* (never compression, so no overlaps are created); ``gap`` is added
+    between consecutive slabs (and across the periodic boundary).
+
+    Returns:
+        tuple: (System, (N,) int array naming the slab each particle came from).
+    """
+    if not systems:
+        raise ValueError("stack_slabs needs at least one system.")
+    for s in systems:
+        if s.dimensions != 3 or abs(s.box.xy) + abs(s.box.xz) + abs(s.box.yz) > 0:
+            raise ValueError("stack_slabs needs orthorhombic 3D boxes.")
+    lx = max(s.box.Lx for s in systems)
+    ly = max(s.box.Ly for s in systems)
+    types, typeids = merge_types(systems)
+    pos, tid, diam, slab = [], [], [], []
+    z0 = 0.0
+    for k, (s, t) in enumerate(zip(systems, typeids)):
+        p = s.positions + np.array([s.box.Lx, s.box.Ly, s.box.Lz]) / 2  # [0, L)
+        p = p * np.array([lx / s.box.Lx, ly / s.box.Ly, 1.0])
+        p[:, 2] += z0 + gap / 2
+        z0 += s.box.Lz + gap
+        pos.append(p)
+        tid.append(t)
+        diam.append(s.diameters)
+        slab.append(np.full(s.N, k))
+    box = freud.box.Box(lx, ly, z0)
+    pos = box.wrap(np.concatenate(pos) - np.array([lx, ly, z0]) / 2)
+    system = System(box, pos, np.concatenate(tid), types, np.concatenate(diam))
+    return system, np.concatenate(slab)
+
+
+def insert_seed(fluid: System, crystal: System, radius: float, margin: float = 0.5) -> System:
+    """Replace the fluid inside a sphere by the crystal (seed for crystal growth).
+
+    Fluid particles within ``radius + margin`` of the box centre are removed and crystal
+    particles within ``radius`` of the crystal box centre are inserted there.
+
+    Returns:
+        System: with a ``seed`` boolean mask available through :func:`seed_mask` semantics:
+        the inserted particles come first.
+    """
+    if radius <= 0:
+        raise ValueError(f"radius must be > 0; got {radius}.")
+    keep = np.linalg.norm(fluid.positions, axis=1) > radius + margin
+    inside = np.linalg.norm(crystal.positions, axis=1) <= radius
+    if not inside.any():
+        raise ValueError("The crystal has no particle within the seed radius.")
+    types, (tf, tc) = merge_types([fluid, crystal])
+    pos = np.concatenate([crystal.positions[inside], fluid.positions[keep]])
+    tid = np.concatenate([tc[inside], tf[keep]])
+    diam = np.concatenate([crystal.diameters[inside], fluid.diameters[keep]])
+    return System(fluid.box, pos, tid, types, diam)
+
+
+def bicrystal_sigma5(n_cells: int, n_z: int, density: float, min_distance: float = 0.8
+                     ) -> tuple[System, np.ndarray]:
+    """FCC bicrystal with two Σ5 (36.87° about [001]) twist grain boundaries.
+
+    Grain 0 fills the lower half of the box along z, grain 1 (rotated by 36.87° about z)
+    the upper half. A rotation with cos θ = 4/5, sin θ = 3/5 maps the cubic lattice onto itself
+    with period 5a along x and y, so both grains are periodic in a box of ``5 n_cells`` cubic
+    cells across. Particles closer than ``min_distance`` to a particle of the other grain are
+    removed from grain 1.
+
+    Returns:
+        tuple: (System, (N,) int grain index of each particle).
+    """
+    if n_cells < 1 or n_z < 2 or density <= 0:
+        raise ValueError("n_cells >= 1, n_z >= 2 and density > 0 are required.")
+    a = (4.0 / density) ** (1.0 / 3.0)
+    basis = np.array([[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]])
+    L = 5 * n_cells * a
+    Lz = n_z * a
+    box = freud.box.Box(L, L, Lz)
+    # grain 0: cubic lattice
+    m = 5 * n_cells
+    ijk = np.stack(np.meshgrid(np.arange(m), np.arange(m), np.arange(n_z // 2), indexing="ij"),
+                   -1).reshape(-1, 3)
+    g0 = ((ijk[:, None, :] + basis[None]) * a).reshape(-1, 3)
+    # grain 1: rotated lattice; generate enough points to cover the box and keep one image
+    c, s = 0.8, 0.6
+    rot = np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
+    r = int(np.ceil(m * 1.5)) + 1
+    ijk1 = np.stack(np.meshgrid(np.arange(-r, r), np.arange(-r, r), np.arange(n_z - n_z // 2),
+                                indexing="ij"), -1).reshape(-1, 3)
+    g1 = ((ijk1[:, None, :] + basis[None]) * a).reshape(-1, 3) @ rot.T
+    g1[:, 2] += (n_z // 2) * a
+    in_box = (g1[:, 0] >= -1e-9) & (g1[:, 0] < L - 1e-6) & (g1[:, 1] >= -1e-9) & (
+        g1[:, 1] < L - 1e-6)
+    g1 = g1[in_box]
+    g1 = g1[np.unique(np.round(g1, 6), axis=0, return_index=True)[1]]
+    off = np.array([L, L, Lz]) / 2
+    p0 = box.wrap(g0 - off)
+    p1 = box.wrap(g1 - off)
+    # remove grain-1 particles too close to grain 0 or to each other (periodic images)
+    aq = freud.locality.AABBQuery(box, p0)
+    nl = aq.query(p1, {"r_max": min_distance, "exclude_ii": False}).toNeighborList()
+    bad = np.zeros(len(p1), bool)
+    bad[nl.query_point_indices] = True
+    p1 = p1[~bad]
+    aq1 = freud.locality.AABBQuery(box, p1)
+    nl1 = aq1.query(p1, {"r_max": min_distance, "exclude_ii": True}).toNeighborList()
+    drop = np.zeros(len(p1), bool)
+    for i, j in zip(nl1.query_point_indices, nl1.point_indices):
+        if i < j and not drop[i]:
+            drop[j] = True
+    p1 = p1[~drop]
+    pos = np.concatenate([p0, p1])
+    grain = np.concatenate([np.zeros(len(p0), int), np.ones(len(p1), int)])
+    return System(box, pos), grain

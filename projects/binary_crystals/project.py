@@ -1,0 +1,470 @@
+"""signac-flow project: neural-network order parameters for binary hard-sphere crystals (Ch. 3).
+
+Job kinds (state-point key ``kind``):
+
+- ``bulk``: one phase (NaCl, AlB2, ico-AB13, the Laves phases, FCC or the binary fluid) at one
+  packing fraction. Operations ``simulate`` (lattice → NVT MC → snapshots) and ``describe``
+  (24-entry bond-order vectors Q(i), Eq. 3.6, with SANN and with the cutoffs of Table 3.1).
+- ``network``: one single-layer softmax network per size ratio and neighbour rule. ``train``
+  (snapshot-grouped cross-validation → Table 3.2 row, then the final model) and, for SANN,
+  ``density_scan`` (accuracy versus packing fraction, Fig. 3.4).
+- ``coexistence``: two phases in one box (Fig. 3.5). ``simulate_coexistence`` and
+  ``classify_coexistence`` (SANN network, rendered snapshot).
+
+``report`` (one per mode) collects everything into ``products/<mode>/report.md``.
+
+Every product is a file in the job's directory (or ``products/<mode>/``), written atomically;
+post-conditions test those files, so ``python project.py run`` after an interruption resumes
+where it stopped. No operation writes a job or project document.
+
+Usage (inside the project root, see README.md)::
+
+    python init.py --quick && python project.py run && python project.py status
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+import numpy as np
+from flow import FlowProject, aggregator
+
+from hoomd_colloidml.studies import io
+from hoomd_colloidml.studies.labels import LABELS, laves_environments, site_labels
+from hoomd_colloidml.studies.statepoints import CUTOFFS, TRAINING_PACKING
+
+RULES = ("sann", "cutoff")
+
+
+class BinaryCrystals(FlowProject):
+    """The Ch. 3 study."""
+
+
+def _kind(kind):
+    def cond(*jobs):
+        return all(j.sp.get("kind") == kind for j in jobs)
+
+    cond.__name__ = f"is_{kind}"
+    return cond
+
+
+# ------------------------------------------------------------------------------------------
+# descriptors and models (the only places that touch freud_ext / models)
+# ------------------------------------------------------------------------------------------
+def describer(alpha: float, rule: str):
+    """The 24-entry bond-order vector of Eq. 3.6 with SANN or the Table 3.1 cutoffs."""
+    from freud_ext.order import BondOrderDescriptor
+
+    if rule == "sann":
+        return BondOrderDescriptor.thesis_ch3(neighbors="sann")
+    rc, rll, rss = CUTOFFS[alpha]
+    return BondOrderDescriptor.thesis_ch3(neighbors="cutoff", r_cut=rc, r_cut_same=(rll, rss))
+
+
+def describe_frames(systems, alpha: float, rule: str) -> tuple[np.ndarray, list[str]]:
+    d = describer(alpha, rule)
+    feats = []
+    names: list[str] = []
+    for s in systems:
+        X, names = d.describe(s)
+        feats.append(np.asarray(X, dtype=np.float64))
+    return np.stack(feats), list(names)
+
+
+def build_crystal(sp: dict, eta: float | None = None, n_cells=None):
+    from hoomd_colloidml.lattice import crystal
+
+    phase = sp["phase"]
+    alpha = None if phase == "fcc" else sp["size_ratio"]
+    return crystal(phase, n_cells or sp["n_cells"], eta or sp["packing_fraction"], alpha)
+
+
+def build_initial(sp: dict):
+    """Initial configuration of a bulk job."""
+    if sp["phase"] == "fluid":
+        from hoomd_colloidml.lattice import fluid
+
+        return fluid(sp["N"], sp["packing_fraction"], composition=sp["composition"],
+                     size_ratio=sp["size_ratio"], dimensions=3, seed=sp["seed"])
+    return build_crystal(sp)
+
+
+def laves_labels(sp: dict) -> np.ndarray:
+    """Labels of a Laves crystal from the environments of the three perfect crystals."""
+    crystals = {}
+    for p in ("mgcu2", "mgzn2", "mgni2"):
+        s = build_crystal({**sp, "phase": p}, eta=sp["packing_fraction"],
+                          n_cells=sp["n_cells"] if p == sp["phase"] else [2, 2, 2])
+        X, _ = describe_frames([s], sp["size_ratio"], "cutoff")
+        crystals[p] = (X[0], s.typeid)
+    return laves_environments(crystals)[sp["phase"]]
+
+
+# ------------------------------------------------------------------------------------------
+# bulk jobs
+# ------------------------------------------------------------------------------------------
+@BinaryCrystals.pre(_kind("bulk"))
+@BinaryCrystals.post.isfile("trajectory.gsd")
+@BinaryCrystals.post.isfile("labels.npz")
+@BinaryCrystals.operation
+def simulate(job):
+    """Lattice (or random fluid) → NVT MC equilibration → ``n_snapshots`` snapshots."""
+    from hoomd_colloidml.studies.simulate import run_snapshots
+
+    sp = job.sp()
+    system = build_initial(sp)
+    if sp["phase"] in ("mgcu2", "mgzn2", "mgni2"):
+        labels = laves_labels(sp)
+    else:
+        labels = site_labels(sp["size_ratio"], sp["phase"], system.typeid)
+    snaps, info = run_snapshots(system, sp["seed"], sp["equilibration_sweeps"],
+                                sp["n_snapshots"], sp["sweeps"])
+    io.write_npz(job.fn("labels.npz"), labels=labels, typeid=system.typeid)
+    io.write_json(job.fn("simulation.json"), info)
+    io.write_gsd(job.fn("trajectory.gsd"), snaps)  # last: the post-condition
+
+
+@BinaryCrystals.pre(_kind("bulk"))
+@BinaryCrystals.pre.isfile("trajectory.gsd")
+@BinaryCrystals.post(lambda job: all(job.isfile(f"bop_{r}.npz") for r in RULES))
+@BinaryCrystals.operation
+def describe(job):
+    """Bond-order vectors Q(i) (Eq. 3.6) of every snapshot, SANN and cutoff neighbours."""
+    frames = io.read_gsd(job.fn("trajectory.gsd"))
+    for rule in RULES:
+        if job.isfile(f"bop_{rule}.npz"):
+            continue
+        X, names = describe_frames(frames, job.sp.size_ratio, rule)
+        io.write_npz(job.fn(f"bop_{rule}.npz"), features=X, names=np.array(names))
+
+
+# ------------------------------------------------------------------------------------------
+# networks
+# ------------------------------------------------------------------------------------------
+def bulk_jobs(project, job, training_only=False):
+    jobs = project.find_jobs({"kind": "bulk", "mode": job.sp.mode,
+                              "size_ratio": job.sp.size_ratio})
+    jobs = sorted(jobs, key=lambda j: (j.sp.phase, j.sp.packing_fraction))
+    if training_only:
+        train = TRAINING_PACKING[job.sp.size_ratio]
+        jobs = [j for j in jobs if abs(j.sp.packing_fraction - train[j.sp.phase]) < 1e-9]
+    return jobs
+
+
+def _described(job):
+    project = BinaryCrystals.get_project(job.project.path)
+    rule = job.sp.neighbors
+    return all(j.isfile(f"bop_{rule}.npz") and j.isfile("labels.npz")
+               for j in bulk_jobs(project, job, training_only=True))
+
+
+def load_set(jobs, rule):
+    """Stacked (X, y, snapshot index, phase index) of the given bulk jobs."""
+    Xs, ys, snap, phase = [], [], [], []
+    for k, j in enumerate(jobs):
+        F = io.read_npz(j.fn(f"bop_{rule}.npz"))["features"]  # (S, N, 24)
+        lab = io.read_npz(j.fn("labels.npz"))["labels"]
+        S, N, _ = F.shape
+        Xs.append(F.reshape(S * N, -1))
+        ys.append(np.tile(lab, S))
+        snap.append(np.repeat(np.arange(S), N))
+        phase.append(np.full(S * N, k))
+    return np.concatenate(Xs), np.concatenate(ys), np.concatenate(snap), np.concatenate(phase)
+
+
+def make_classifier(alpha, rule, names, seed=0):
+    from hoomd_colloidml.models import PhaseClassifier
+
+    return PhaseClassifier(hidden_layer_sizes=(), descriptor_config=describer(alpha, rule)
+                           .get_config(), feature_names=list(names), random_state=seed,
+                           classes=list(range(len(LABELS[alpha]))))
+
+
+def per_label_accuracy(y_true, y_pred, n_labels):
+    return [float(np.mean(y_pred[y_true == k] == k)) if np.any(y_true == k) else float("nan")
+            for k in range(n_labels)]
+
+
+@BinaryCrystals.pre(_kind("network"))
+@BinaryCrystals.pre(_described)
+@BinaryCrystals.post.isfile("cv.json")
+@BinaryCrystals.post.isfile("model/model.json")
+@BinaryCrystals.operation
+def train(job):
+    """Single-layer network, k-fold cross-validation over held-out snapshots (Table 3.2)."""
+    project = BinaryCrystals.get_project(job.project.path)
+    alpha, rule = job.sp.size_ratio, job.sp.neighbors
+    jobs = bulk_jobs(project, job, training_only=True)
+    X, y, snap, _ = load_set(jobs, rule)
+    names = [str(n) for n in io.read_npz(jobs[0].fn(f"bop_{rule}.npz"))["names"]]
+    n_labels = len(LABELS[alpha])
+    n_snap = int(snap.max()) + 1
+    k = min(5, n_snap)
+    folds = snap % k  # whole snapshots are held out together
+    acc_fold, overall, confusion = [], [], np.zeros((n_labels, n_labels), dtype=np.int64)
+    for f in range(k):
+        test = folds == f
+        clf = make_classifier(alpha, rule, names, seed=f).fit(X[~test], y[~test])
+        pred = np.asarray(clf.predict(X[test]))
+        acc_fold.append(per_label_accuracy(y[test], pred, n_labels))
+        overall.append(float(np.mean(pred == y[test])))
+        np.add.at(confusion, (y[test], pred), 1)
+    result = {
+        "size_ratio": alpha, "neighbors": rule, "labels": list(LABELS[alpha]), "folds": k,
+        "overall": float(np.mean(overall)),
+        "per_label": np.nanmean(np.array(acc_fold), axis=0).tolist(),
+        "n_samples": int(len(y)), "n_snapshots": n_snap,
+    }
+    io.write_npz(job.fn("confusion.npz"), confusion=confusion)
+    final = make_classifier(alpha, rule, names, seed=k).fit(X, y)
+    tmp = job.fn(".model.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    final.save(tmp)
+    shutil.rmtree(job.fn("model"), ignore_errors=True)
+    os.replace(tmp, job.fn("model"))
+    io.write_json(job.fn("cv.json"), result)  # last: the post-condition
+
+
+def _scan_ready(job):
+    if job.sp.get("kind") != "network" or job.sp.get("neighbors") != "sann":
+        return False
+    if not job.isfile("model/model.json"):
+        return False
+    project = BinaryCrystals.get_project(job.project.path)
+    return all(j.isfile("bop_sann.npz") for j in bulk_jobs(project, job))
+
+
+@BinaryCrystals.pre(_scan_ready)
+@BinaryCrystals.post.isfile("density_scan.json")
+@BinaryCrystals.operation
+def density_scan(job):
+    """Accuracy of the SANN network versus packing fraction for every phase (Fig. 3.4)."""
+    from hoomd_colloidml.models import load
+
+    project = BinaryCrystals.get_project(job.project.path)
+    model = load(job.fn("model"))
+    rows = []
+    for j in bulk_jobs(project, job):
+        X, y, _, _ = load_set([j], "sann")
+        pred = np.asarray(model.predict(X))
+        rows.append({"phase": j.sp.phase, "packing_fraction": j.sp.packing_fraction,
+                     "accuracy": float(np.mean(pred == y)),
+                     "training": abs(j.sp.packing_fraction
+                                     - TRAINING_PACKING[job.sp.size_ratio][j.sp.phase]) < 1e-9})
+    io.write_json(job.fn("density_scan.json"), {"size_ratio": job.sp.size_ratio, "rows": rows})
+
+
+# ------------------------------------------------------------------------------------------
+# coexistence
+# ------------------------------------------------------------------------------------------
+def build_coexistence(sp: dict):
+    """Two slabs, one per phase, with a common cross-section (Fig. 3.5)."""
+    from hoomd_colloidml.lattice import crystal, fluid
+    from hoomd_colloidml.studies.builders import stack_slabs
+    from hoomd_colloidml.studies.statepoints import FLUID_COMPOSITION
+
+    alpha = sp["size_ratio"]
+    half = sp["N"] // 2
+    init = _init_module()
+    first = sp["phases"][0]
+    etas = TRAINING_PACKING[alpha]
+    n1 = init.choose_n_cells(first, alpha, etas[first], half, sp["min_box"])
+    slab1 = crystal(first, n1, etas[first], alpha)
+    second = sp["phases"][1]
+    if second == "fluid":
+        x = FLUID_COMPOSITION[alpha]
+        v = np.pi / 6 * ((1 - x) + x * alpha**3)
+        side = min(slab1.box.Lx, slab1.box.Ly)
+        n = int(etas["fluid"] * side**3 / v)
+        slab2 = fluid(n, etas["fluid"], composition=x, size_ratio=alpha, dimensions=3,
+                      seed=sp["seed"])
+    else:
+        n2 = init.choose_n_cells(second, alpha, etas[second], half, sp["min_box"])
+        slab2 = crystal(second, n2, etas[second], None if second == "fcc" else alpha)
+    system, slab = stack_slabs([slab1, slab2], gap=0.3)
+    return system, slab
+
+
+def _init_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "binary_crystals_init", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                             "init.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@BinaryCrystals.pre(_kind("coexistence"))
+@BinaryCrystals.post.isfile("trajectory.gsd")
+@BinaryCrystals.operation
+def simulate_coexistence(job):
+    """Two-phase slab system → NVT MC → snapshots."""
+    from hoomd_colloidml.studies.simulate import run_snapshots
+
+    sp = job.sp()
+    system, slab = build_coexistence(sp)
+    snaps, info = run_snapshots(system, sp["seed"], sp["equilibration_sweeps"],
+                                sp["n_snapshots"], sp["sweeps"])
+    io.write_npz(job.fn("slabs.npz"), slab=slab)
+    io.write_json(job.fn("simulation.json"), info)
+    io.write_gsd(job.fn("trajectory.gsd"), snaps)
+
+
+def _network_job(project, job, rule="sann"):
+    jobs = list(project.find_jobs({"kind": "network", "mode": job.sp.mode,
+                                   "size_ratio": job.sp.size_ratio, "neighbors": rule}))
+    return jobs[0] if jobs else None
+
+
+def _coex_ready(job):
+    if job.sp.get("kind") != "coexistence" or not job.isfile("trajectory.gsd"):
+        return False
+    net = _network_job(BinaryCrystals.get_project(job.project.path), job)
+    return net is not None and net.isfile("model/model.json")
+
+
+@BinaryCrystals.pre(_coex_ready)
+@BinaryCrystals.post.isfile("classified.png")
+@BinaryCrystals.operation
+def classify_coexistence(job):
+    """Classify the last coexistence snapshot with the SANN network and render it (Fig. 3.5)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from hoomd_colloidml.models import load
+    from hoomd_colloidml.studies.render import PALETTE, render_snapshot
+
+    project = BinaryCrystals.get_project(job.project.path)
+    model = load(_network_job(project, job).fn("model"))
+    frames = io.read_gsd(job.fn("trajectory.gsd"))
+    s = frames[-1]
+    X, _ = describe_frames([s], job.sp.size_ratio, "sann")
+    pred = np.asarray(model.predict(X[0]))
+    names = LABELS[job.sp.size_ratio]
+    fluid = names.index("fluid")
+    colors = np.where((pred == fluid)[:, None], 1.0, PALETTE[pred % len(PALETTE)])
+    fractions = {names[k]: float(np.mean(pred == k)) for k in range(len(names))}
+    io.write_npz(job.fn("classified.npz"), labels=pred)
+    io.write_json(job.fn("classified.json"), {"fractions": fractions,
+                                              "phases": list(job.sp.phases)})
+    fig = plt.figure(figsize=(5, 5))
+    ax = fig.add_subplot(projection="3d")
+    legend = {n: ("white" if k == fluid else PALETTE[k % len(PALETTE)])
+              for k, n in enumerate(names) if fractions[n] > 0}
+    render_snapshot(s, colors, ax=ax, legend=legend,
+                    title=f"α = {job.sp.size_ratio}: {' + '.join(job.sp.phases)} (SANN network)")
+    io.save_figure(fig, job.fn("classified.png"))
+
+
+# ------------------------------------------------------------------------------------------
+# report (one aggregate per mode; writes only products/<mode>/)
+# ------------------------------------------------------------------------------------------
+def _products(project, mode):
+    return os.path.join(project.path, "products", mode)
+
+
+def _all_done(*jobs):
+    for j in jobs:
+        kind = j.sp.get("kind")
+        if kind == "network" and not j.isfile("cv.json"):
+            return False
+        if kind == "network" and j.sp.neighbors == "sann" and not j.isfile("density_scan.json"):
+            return False
+        if kind == "coexistence" and not j.isfile("classified.png"):
+            return False
+    return True
+
+
+def _report_done(*jobs):
+    return os.path.isfile(os.path.join(_products(jobs[0].project, jobs[0].sp.mode), "report.md"))
+
+
+@BinaryCrystals.pre(_all_done)
+@BinaryCrystals.post(_report_done)
+@BinaryCrystals.operation(aggregator=aggregator.groupby("mode"))
+def report(*jobs):
+    """Markdown report with Table 3.2, Fig. 3.4 and Fig. 3.5 in ``products/<mode>/``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    project = jobs[0].project
+    mode = jobs[0].sp.mode
+    out = _products(project, mode)
+    os.makedirs(out, exist_ok=True)
+    nets = sorted([j for j in jobs if j.sp.kind == "network"],
+                  key=lambda j: (j.sp.size_ratio, j.sp.neighbors == "sann"))
+    lines = [f"# Binary hard-sphere crystals (thesis Ch. 3) — {mode} mode", ""]
+    lines += ["Single-layer softmax networks on the 24 averaged bond-order parameters of "
+              "Eq. 3.6; accuracies from cross-validation over held-out snapshots.", ""]
+    summary = {"table32": [], "fig34": [], "fig35": []}
+    lines += ["## Table 3.2: accuracy per label", ""]
+    for j in nets:
+        cv = io.read_json(j.fn("cv.json"))
+        summary["table32"].append(cv)
+    for alpha in sorted({j.sp.size_ratio for j in nets}):
+        names = LABELS[alpha]
+        lines += [f"α = {alpha}", "",
+                  "| network | overall | " + " | ".join(f"{k}: {n}" for k, n in
+                                                         enumerate(names)) + " |",
+                  "|---" * (len(names) + 2) + "|"]
+        for cv in summary["table32"]:
+            if cv["size_ratio"] == alpha:
+                lines.append(f"| {cv['neighbors']} | {100 * cv['overall']:.2f}% | " + " | ".join(
+                    f"{100 * a:.2f}%" for a in cv["per_label"]) + " |")
+        lines.append("")
+    # Fig. 3.4
+    scans = [io.read_json(j.fn("density_scan.json")) for j in nets
+             if j.sp.neighbors == "sann" and j.isfile("density_scan.json")]
+    if scans:
+        fig, axes = plt.subplots(1, len(scans), figsize=(4 * len(scans), 3.2), squeeze=False)
+        lines += ["## Fig. 3.4: accuracy versus packing fraction (SANN networks)", "",
+                  "![Fig. 3.4](fig34_density_scan.png)", "",
+                  "| α | phase | η | accuracy | training η |", "|---|---|---|---|---|"]
+        for ax, scan in zip(axes[0], scans):
+            phases = sorted({r["phase"] for r in scan["rows"]})
+            for p in phases:
+                rows = sorted([r for r in scan["rows"] if r["phase"] == p],
+                              key=lambda r: r["packing_fraction"])
+                ax.plot([r["packing_fraction"] for r in rows],
+                        [100 * r["accuracy"] for r in rows], "o-", label=p)
+                for r in rows:
+                    lines.append(f"| {scan['size_ratio']} | {p} | {r['packing_fraction']} | "
+                                 f"{100 * r['accuracy']:.2f}% | {'yes' if r['training'] else ''}"
+                                 " |")
+            ax.set_title(f"α = {scan['size_ratio']}")
+            ax.set_xlabel("packing fraction η")
+            ax.set_ylabel("accuracy (%)")
+            ax.legend(fontsize=7)
+            summary["fig34"].append(scan)
+        io.save_figure(fig, os.path.join(out, "fig34_density_scan.png"))
+        lines.append("")
+    # Fig. 3.5
+    coex = sorted([j for j in jobs if j.sp.kind == "coexistence"],
+                  key=lambda j: j.sp.size_ratio)
+    if coex:
+        lines += ["## Fig. 3.5: coexistence snapshots classified by the SANN networks", "",
+                  "Fluid-classified particles are white.", ""]
+        for j in coex:
+            name = f"fig35_alpha{j.sp.size_ratio}.png"
+            with io.atomic_path(os.path.join(out, name)) as tmp:
+                shutil.copyfile(j.fn("classified.png"), tmp)
+            info = io.read_json(j.fn("classified.json"))
+            frac = ", ".join(f"{k}: {100 * v:.1f}%" for k, v in info["fractions"].items()
+                             if v > 0)
+            lines += [f"### α = {j.sp.size_ratio}: {' + '.join(j.sp.phases)}", "",
+                      f"![{name}]({name})", "", f"Label fractions: {frac}", ""]
+            summary["fig35"].append({"size_ratio": j.sp.size_ratio, **info})
+    io.write_json(os.path.join(out, "summary.json"), summary)
+    io.write_text(os.path.join(out, "report.md"), "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(BinaryCrystals().main())
