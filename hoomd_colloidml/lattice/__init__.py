@@ -35,11 +35,19 @@ __all__ = [
 ]
 
 
-def fluid(*args: Any, **kwargs: Any):
-    """Random non-overlapping fluid; see :func:`hoomd_colloidml.lattice.fluid.fluid`.
+try:  # the fluid builder lives with the engine (numba kernels); import it when it imports
+    from hoomd_colloidml.lattice.fluid import fluid
+except ImportError:  # pragma: no cover - only while the engine is absent or broken
 
-    Imported at call time so that this package imports even while the fluid module is absent.
-    """
-    from hoomd_colloidml.lattice import fluid as _fluid_module
+    def fluid(*args: Any, **kwargs: Any):
+        """Random non-overlapping fluid; see :func:`hoomd_colloidml.lattice.fluid.fluid`.
 
-    return _fluid_module.fluid(*args, **kwargs)
+        Imported at call time (re-raising the import error) while the module cannot import.
+        """
+        import importlib
+        import sys
+
+        module = importlib.import_module("hoomd_colloidml.lattice.fluid")
+        package = sys.modules[__name__]
+        package.fluid = module.fluid  # importing the submodule rebinds the package attribute
+        return module.fluid(*args, **kwargs)
