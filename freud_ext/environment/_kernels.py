@@ -156,7 +156,8 @@ def symmetry_functions(
                 dcb_z = az * inv_ab - cos * bz / (rb * rb)
                 dfcc = _dfc(rcc, r_cut)
                 dfb = _dfc(rb, r_cut)
-                # dF/da = f'(ra) fb fcc a/ra - fa fb f'(rc) c/rc ; dF/db = fa f'(rb) fcc b/rb + fa fb f'(rc) c/rc
+                # dF/da = f'(ra) fb fcc a/ra - fa fb f'(rc) c/rc
+                # dF/db = fa f'(rb) fcc b/rb + fa fb f'(rc) c/rc
                 t1 = dfa * fb * fcc / ra
                 t2 = fa * fb * dfcc / rcc
                 t3 = fa * dfb * fcc / rb

@@ -93,8 +93,7 @@ class ShellDescriptors(Compute):
             ls = tuple(int(v) for v in l)
         except (TypeError, ValueError):
             raise ValueError(
-                f"The 'l' parameter of {_CLS} must be an iterable of ints >= 0. Got {l!r} "
-                "instead."
+                f"The 'l' parameter of {_CLS} must be an iterable of ints >= 0. Got {l!r} instead."
             ) from None
         if self.angular and (not ls or min(ls) < 0 or len(set(ls)) != len(ls)):
             raise ValueError(

@@ -72,8 +72,7 @@ def _check_angular(angular: Any) -> tuple[tuple[float, float, float], ...]:
             ) from None
         if not np.isfinite(eta) or eta < 0:
             raise ValueError(
-                f"The 'angular' parameter of {_CLS} needs eta >= 0 (finite). Got eta={eta} "
-                "instead."
+                f"The 'angular' parameter of {_CLS} needs eta >= 0 (finite). Got eta={eta} instead."
             )
         if not np.isfinite(xi) or xi < 1:
             raise ValueError(
@@ -125,9 +124,7 @@ class SymmetryFunctions(Compute):
         self.radial = _check_radial(radial)
         self.angular = _check_angular(angular)
         if not self.radial and not self.angular:
-            raise ValueError(
-                f"{_CLS} needs at least one radial or angular function; got none."
-            )
+            raise ValueError(f"{_CLS} needs at least one radial or angular function; got none.")
         self.species = check_species(species, _CLS)
 
     # ------------------------------------------------------------------ pools
@@ -339,9 +336,7 @@ class SymmetryFunctions(Compute):
         self._need_grads()
         arr = np.ascontiguousarray(de_dg, dtype=np.float64)
         if arr.shape != self._values.shape:
-            raise ValueError(
-                f"dE_dG must have shape {self._values.shape} (N, M); got {arr.shape}."
-            )
+            raise ValueError(f"dE_dG must have shape {self._values.shape} (N, M); got {arr.shape}.")
         if not np.isfinite(arr).all():
             raise ValueError("dE_dG contains NaN or infinite values.")
         return arr

@@ -284,11 +284,11 @@ def test_config_roundtrip_and_describe():
 def test_not_computed():
     sf = SymmetryFunctions(2.0, RADIAL)
     with pytest.raises(AttributeError, match="not computed"):
-        sf.values
+        _ = sf.values
     box, pts, _ = random_config(3, 20, 4.5, seed=2)
     sf.compute((box, pts))
     with pytest.raises(AttributeError, match="gradients=True"):
-        sf.gradients
+        _ = sf.gradients
     with pytest.raises(AttributeError, match="gradients=True"):
         sf.contract_gradients(np.zeros((20, 4)))
 
