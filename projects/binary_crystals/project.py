@@ -177,9 +177,8 @@ def load_set(jobs, rule):
 def make_classifier(alpha, rule, names, seed=0):
     from hoomd_colloidml.models import PhaseClassifier
 
-    return PhaseClassifier(hidden_layer_sizes=(), descriptor_config=describer(alpha, rule)
-                           .get_config(), feature_names=list(names), random_state=seed,
-                           classes=list(range(len(LABELS[alpha]))))
+    return PhaseClassifier(hidden=(), descriptor_config=describer(alpha, rule).get_config(),
+                           feature_names=list(names), random_state=seed)
 
 
 def per_label_accuracy(y_true, y_pred, n_labels):

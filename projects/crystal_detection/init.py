@@ -1,0 +1,115 @@
+"""Initialise the state points of the crystal-detection study (thesis Ch. 4).
+
+Usage::
+
+    python init.py --quick            # CI sizes, in this directory
+    python init.py --full             # thesis sizes (N = 1536 for the hard-sphere coexistence)
+    python init.py --quick --workspace /scratch/cd
+    python init.py --statepoint '{"system": "bulk", ...}'  # add (and validate) one state point
+
+Every state point is validated with
+:func:`hoomd_colloidml.studies.statepoints.validate_detection` before any job is created.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import signac
+
+from hoomd_colloidml.studies.statepoints import validate_detection
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+#: Sizes per mode (N is the number of particles; layers / cells set the crystal slabs).
+MODES: dict[str, dict] = {
+    "quick": {
+        # FCC (ABC x2) + HCP (AB x3) + fluid slabs, 5 x 3 rectangular cells per layer
+        "hs": {"nx": 5, "ny": 3, "fcc_repeat": 2, "hcp_repeat": 3},
+        "gb": {"n_cells": 1, "n_z": 4},
+        "laves": {"n_cells": 2},
+        "nucleation": {"N": 500, "seed_radius": 2.6, "n_snapshots": 6, "sweeps": 40},
+        "bulk": {"N": 256, "n_snapshots": 4},
+        "equilibration_sweeps": 60, "sweeps": 10,
+    },
+    "full": {
+        # 7 x 4 cells per layer (56 particles): FCC 9 + HCP 8 layers + fluid -> N ~ 1536
+        "hs": {"nx": 7, "ny": 4, "fcc_repeat": 3, "hcp_repeat": 4},
+        "gb": {"n_cells": 1, "n_z": 10},
+        "laves": {"n_cells": 3},
+        "nucleation": {"N": 2048, "seed_radius": 3.5, "n_snapshots": 6, "sweeps": 200},
+        "bulk": {"N": 1000, "n_snapshots": 20},
+        "equilibration_sweeps": 2000, "sweeps": 100,
+    },
+}
+
+
+def build_statepoints(mode: str) -> list[dict]:
+    m = MODES[mode]
+    eq, sw = m["equilibration_sweeps"], m["sweeps"]
+    sps = [
+        # Ch. 4.3.1: metastable FCC / HCP / fluid coexistence of hard spheres, rho sigma^3 ~ 1.01
+        {"system": "hs_coexistence", "mode": mode, "crystal_density": 1.05, "density": 0.94,
+         **m["hs"], "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 1},
+        # Ch. 4.3.2: hard-sphere FCC bicrystal with two Sigma5 twist grain boundaries
+        {"system": "grain_boundary", "mode": mode, "density": 1.05, **m["gb"],
+         "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 2},
+        # Ch. 4.3.4: binary MgCu2 Laves / binary fluid coexistence (hard spheres, alpha = 0.82)
+        {"system": "laves_fluid", "mode": mode, "size_ratio": 0.82, "packing_fraction": 0.60,
+         "fluid_packing_fraction": 0.50, "composition": 2.0 / 3.0, **m["laves"],
+         "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 3},
+        # Ch. 4.3.5: crystal growth from a seed in a supersaturated hard-sphere fluid (NPT)
+        {"system": "nucleation", "mode": mode, "pressure": 15.0, "packing_fraction": 0.50,
+         "N": m["nucleation"]["N"], "seed_radius": m["nucleation"]["seed_radius"],
+         "crystal_density": 1.05, "equilibration_sweeps": 0,
+         "sweeps": m["nucleation"]["sweeps"], "n_snapshots": m["nucleation"]["n_snapshots"],
+         "seed": 4},
+    ]
+    # Fig. 4.3/4.4: bulk runs that tune the standard q4-q6 method
+    for k, (phase, rho) in enumerate((("fcc", 1.05), ("hcp", 1.05), ("fluid", 0.94))):
+        sps.append({"system": "bulk", "mode": mode, "phase": phase, "density": rho,
+                    "N": m["bulk"]["N"], "equilibration_sweeps": eq, "sweeps": sw,
+                    "n_snapshots": m["bulk"]["n_snapshots"], "seed": 10 + k})
+    return sps
+
+
+def init_project(root: str, mode: str, systems=None, extra: list | None = None):
+    """Create (or open) the signac project at ``root`` and add the state points of ``mode``."""
+    sps = [sp for sp in build_statepoints(mode)
+           if systems is None or sp["system"] in systems or sp["system"] == "bulk"]
+    sps += list(extra or [])
+    for sp in sps:
+        validate_detection(sp)
+    project = signac.init_project(root)
+    for sp in sps:
+        project.open_job(sp).init()
+    return project
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--quick", action="store_true", help="CI sizes (default)")
+    group.add_argument("--full", action="store_true", help="thesis sizes")
+    parser.add_argument("--workspace", default=HERE, help="signac project root")
+    parser.add_argument("--systems", nargs="+", default=None,
+                        help="subset of systems (bulk runs are always included)")
+    parser.add_argument("--statepoint", action="append", default=[],
+                        help="extra state point as JSON (validated)")
+    args = parser.parse_args(argv)
+    mode = "full" if args.full else "quick"
+    try:
+        project = init_project(args.workspace, mode, args.systems,
+                               [json.loads(s) for s in args.statepoint])
+    except (ValueError, TypeError) as err:
+        print(f"init.py: refused state point: {err}", file=sys.stderr)
+        return 2
+    print(f"Initialised {len(project)} jobs in {project.path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Run the Ch. 4 crystal-detection study: init, run every operation, write the report.
+
+Usage::
+
+    python projects/crystal_detection/main.py --quick [--workspace DIR]
+    python projects/crystal_detection/main.py --full  [--workspace DIR]
+
+The last line printed is the path of the Markdown report. Re-running after an interruption
+resumes: finished operations are skipped (their products exist), unfinished ones restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import init  # noqa: E402
+import project  # noqa: E402
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--quick", action="store_true", help="CI sizes (default)")
+    group.add_argument("--full", action="store_true", help="thesis sizes")
+    parser.add_argument("--workspace", default=HERE,
+                        help="signac project root (default: this directory)")
+    parser.add_argument("--np", type=int, default=None,
+                        help="parallel worker processes for flow's run (default: serial)")
+    args = parser.parse_args(argv)
+    mode = "full" if args.full else "quick"
+    os.makedirs(args.workspace, exist_ok=True)
+    init.init_project(args.workspace, mode)
+    flow_project = project.CrystalDetection.get_project(args.workspace)
+    jobs = list(flow_project.find_jobs({"mode": mode}))
+    flow_project.run(jobs=jobs, np=args.np)
+    report = os.path.join(flow_project.path, "products", mode, "report.md")
+    if not os.path.isfile(report):
+        print("The study did not complete; see 'python project.py status --detailed'.",
+              file=sys.stderr)
+        return 1
+    print(report, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,431 @@
+"""signac-flow project: unsupervised detection of local crystal environments (thesis Ch. 4).
+
+Systems (state-point key ``system``):
+
+- ``hs_coexistence``: hard spheres, metastable FCC / HCP / fluid coexistence (Ch. 4.3.1);
+- ``grain_boundary``: hard-sphere FCC bicrystal with Σ5 twist grain boundaries (Ch. 4.3.2);
+- ``laves_fluid``: binary hard spheres (α = 0.82), MgCu2 Laves / fluid coexistence (Ch. 4.3.4);
+- ``nucleation``: crystal growth from a seed in a supersaturated hard-sphere fluid, NPT
+  (Ch. 4.3.5);
+- ``bulk``: FCC, HCP and fluid runs that tune the standard q̄4–q̄6 method (Fig. 4.3/4.4).
+
+Operations: ``simulate`` → ``describe`` (q̄1..q̄8 with SANN; plus same-species q̄ for binary
+systems, Eqs. 4.4/4.5) → ``learn`` (autoencoder + GMM + entropy merging, FVE/BIC/entropy
+diagnostics, latent scatter, snapshot in RGB memberships, relative importance of each q̄_l)
+→ ``compare_standard`` (nucleation: crystalline fraction per snapshot, unsupervised versus
+the standard q̄4–q̄6 method, Table 4.1; coexistence: agreement of the two classifications)
+→ ``report`` (one per mode, ``products/<mode>/report.md``).
+
+Every product is a file in the job directory or ``products/<mode>/``, written atomically;
+no operation writes a job or project document. Usage (inside the project root)::
+
+    python init.py --quick && python project.py run && python project.py status
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+import numpy as np
+from flow import FlowProject, aggregator
+
+from hoomd_colloidml.studies import io
+
+BINARY = ("laves_fluid",)
+
+
+class CrystalDetection(FlowProject):
+    """The Ch. 4 study."""
+
+
+def _system(*names):
+    def cond(*jobs):
+        return all(j.sp.get("system") in names for j in jobs)
+
+    cond.__name__ = "is_" + "_".join(names)
+    return cond
+
+
+# ------------------------------------------------------------------------------------------
+# building and simulating
+# ------------------------------------------------------------------------------------------
+def _fluid_slab(n_guess_side, density, seed, composition=None, size_ratio=None, eta=None):
+    """A fluid in a cube of side <= ``n_guess_side`` at the given density (or packing)."""
+    from hoomd_colloidml.lattice import fluid
+
+    if eta is None:
+        eta = np.pi / 6 * density
+    if composition is None:
+        v = np.pi / 6
+        n = int(eta * n_guess_side**3 / v)
+        return fluid(n, eta, seed=seed)
+    v = np.pi / 6 * ((1 - composition) + composition * size_ratio**3)
+    n = int(eta * n_guess_side**3 / v)
+    return fluid(n, eta, composition=composition, size_ratio=size_ratio, dimensions=3,
+                 seed=seed)
+
+
+def build_initial(sp: dict):
+    """Initial configuration and the NVT/NPT ensemble of a job."""
+    from hoomd_colloidml.engine import NPT, NVT
+    from hoomd_colloidml.lattice import crystal
+    from hoomd_colloidml.studies import builders
+
+    system = sp["system"]
+    if system == "hs_coexistence":
+        fcc = builders.close_packed_stack("ABC", sp["nx"], sp["ny"], sp["fcc_repeat"],
+                                          sp["crystal_density"])
+        hcp = builders.close_packed_stack("AB", sp["nx"], sp["ny"], sp["hcp_repeat"],
+                                          sp["crystal_density"])
+        side = min(fcc.box.Lx, fcc.box.Ly)
+        liquid = _fluid_slab(side, sp["density"], sp["seed"])
+        s, _ = builders.stack_slabs([fcc, hcp, liquid], gap=0.15)
+        return s, NVT()
+    if system == "grain_boundary":
+        s, _ = builders.bicrystal_sigma5(sp["n_cells"], sp["n_z"], sp["density"],
+                                         min_distance=1.0)
+        return s, NVT()
+    if system == "laves_fluid":
+        alpha = sp["size_ratio"]
+        n = sp["n_cells"]
+        laves = crystal("mgcu2", n, sp["packing_fraction"], size_ratio=alpha)
+        side = min(laves.box.Lx, laves.box.Ly)
+        liquid = _fluid_slab(side, None, sp["seed"], sp["composition"], alpha,
+                             eta=sp["fluid_packing_fraction"])
+        s, _ = builders.stack_slabs([laves, liquid], gap=0.15)
+        return s, NVT()
+    if system == "nucleation":
+        from hoomd_colloidml.lattice import fluid
+
+        liquid = fluid(sp["N"], sp["packing_fraction"], seed=sp["seed"])
+        L = liquid.box.Lx
+        n = int(np.ceil(L / (4 / sp["crystal_density"]) ** (1 / 3)))
+        seed = crystal("fcc", n, np.pi / 6 * sp["crystal_density"])
+        s = builders.insert_seed(liquid, seed, sp["seed_radius"], margin=0.6)
+        return s, NPT(sp["pressure"], box_moves="isotropic")
+    if system == "bulk":
+        eta = np.pi / 6 * sp["density"]
+        if sp["phase"] == "fluid":
+            from hoomd_colloidml.lattice import fluid
+
+            return fluid(sp["N"], eta, seed=sp["seed"]), NVT()
+        if sp["phase"] == "fcc":
+            n = max(3, round((sp["N"] / 4) ** (1 / 3)))
+            return crystal("fcc", n, eta), NVT()
+        # HCP: orthohexagonal 4-particle cell, about cubic box
+        cell = crystal("hcp", 1, eta)
+        L = (sp["N"] / 4 * cell.box.volume) ** (1 / 3)
+        nc = [max(2, round(L / x)) for x in (cell.box.Lx, cell.box.Ly, cell.box.Lz)]
+        return crystal("hcp", nc, eta), NVT()
+    raise ValueError(f"Unknown system {system!r}.")
+
+
+@CrystalDetection.post.isfile("trajectory.gsd")
+@CrystalDetection.operation
+def simulate(job):
+    """Build the initial configuration, run MC, save snapshots (``trajectory.gsd``)."""
+    from hoomd_colloidml.studies.simulate import run_snapshots
+
+    sp = job.sp()
+    system, ensemble = build_initial(sp)
+    snaps, info = run_snapshots(system, sp["seed"], sp["equilibration_sweeps"],
+                                sp["n_snapshots"], sp["sweeps"], ensemble=ensemble)
+    if sp["system"] == "nucleation":  # the first snapshot is the seeded start
+        snaps = [system, *snaps[:-1]]
+    io.write_json(job.fn("simulation.json"), info)
+    io.write_gsd(job.fn("trajectory.gsd"), snaps)
+
+
+# ------------------------------------------------------------------------------------------
+# descriptors
+# ------------------------------------------------------------------------------------------
+def describer(binary: bool):
+    """q̄1..q̄8 with SANN (Eq. 4.4); binary systems add the same-species q̄_l (Eq. 4.5)."""
+    from freud_ext.order import BondOrderDescriptor
+
+    return BondOrderDescriptor.thesis_ch4(binary=binary)
+
+
+@CrystalDetection.pre.isfile("trajectory.gsd")
+@CrystalDetection.post.isfile("bop.npz")
+@CrystalDetection.operation
+def describe(job):
+    """Bond-order vectors of every snapshot (8 or 16 entries)."""
+    d = describer(job.sp.system in BINARY)
+    feats, names = [], []
+    for s in io.read_gsd(job.fn("trajectory.gsd")):
+        X, names = d.describe(s)
+        feats.append(np.asarray(X, dtype=np.float64))
+    io.write_npz(job.fn("bop.npz"), features=np.stack(feats) if len({len(f) for f in feats}) == 1
+                 else np.concatenate(feats), counts=np.array([len(f) for f in feats]),
+                 names=np.array(names))
+
+
+def load_features(job):
+    data = io.read_npz(job.fn("bop.npz"))
+    X = data["features"]
+    X = X.reshape(-1, X.shape[-1])
+    return X, data["counts"], [str(n) for n in data["names"]]
+
+
+# ------------------------------------------------------------------------------------------
+# unsupervised learning
+# ------------------------------------------------------------------------------------------
+def make_unsupervised(job, names):
+    from hoomd_colloidml.models import UnsupervisedClassifier
+
+    return UnsupervisedClassifier(
+        descriptor_config=describer(job.sp.system in BINARY).get_config(),
+        feature_names=list(names), random_state=job.sp.seed,
+        max_epochs=200 if job.sp.mode == "quick" else 1000)
+
+
+def _order_clusters(P, X, names):
+    """Order the clusters by the mean q̄6 of their members (fluid-like first)."""
+    col = names.index("q6bar") if "q6bar" in names else min(5, X.shape[1] - 1)
+    hard = P.argmax(axis=1)
+    means = np.array([X[hard == k, col].mean() if np.any(hard == k) else -np.inf
+                      for k in range(P.shape[1])])
+    return np.argsort(means)
+
+
+@CrystalDetection.pre(lambda job: job.sp.get("system") != "bulk")
+@CrystalDetection.pre.isfile("bop.npz")
+@CrystalDetection.post.isfile("memberships.npz")
+@CrystalDetection.operation
+def learn(job):
+    """Autoencoder + GMM (BIC) + entropy merging; diagnostics, latent space, RGB snapshot."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from hoomd_colloidml.studies.render import PALETTE, membership_rgb, render_snapshot
+
+    X, counts, names = load_features(job)
+    model = make_unsupervised(job, names).fit(X)
+    order = _order_clusters(model.predict_proba(X), X, names)
+    P = model.predict_proba(X)[:, order]
+    Y = model.transform(X)
+    ri = {}
+    for method, kw in (("perturbation_10", {"method": "perturbation", "noise": 0.1}),
+                       ("perturbation_50", {"method": "perturbation", "noise": 0.5}),
+                       ("stepwise", {"method": "stepwise"})):
+        ri[method] = np.asarray(model.relative_importance(X, **kw)).tolist()
+    diag = {"n_clusters": int(P.shape[1]), "feature_names": names,
+            "relative_importance": ri, **_diagnostics(model)}
+    tmp = job.fn(".model.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save(tmp)
+    shutil.rmtree(job.fn("model"), ignore_errors=True)
+    os.replace(tmp, job.fn("model"))
+    # figures: diagnostics (FVE, BIC, entropy), latent scatter, snapshot(s) in RGB
+    fig = model.plot_diagnostics()
+    fig = fig if hasattr(fig, "savefig") else fig[0].figure if hasattr(fig, "__len__") else \
+        fig.figure
+    io.save_figure(fig, job.fn("diagnostics.png"))
+    fig, ax = plt.subplots(figsize=(4, 3.5))
+    rgb = membership_rgb(P)
+    ax.scatter(Y[:, 0], Y[:, 1] if Y.shape[1] > 1 else np.zeros(len(Y)), c=rgb, s=3)
+    ax.set_xlabel("$y_1$")
+    ax.set_ylabel("$y_2$")
+    ax.set_title(f"{job.sp.system}: {P.shape[1]} environments")
+    io.save_figure(fig, job.fn("latent.png"))
+    frames = io.read_gsd(job.fn("trajectory.gsd"))
+    show = [len(frames) - 1] if job.sp.system != "nucleation" else list(range(len(frames)))
+    fig = plt.figure(figsize=(3.2 * len(show), 3.4))
+    start = np.r_[0, np.cumsum(counts)]
+    legend = {f"env {k}": PALETTE[k] for k in range(P.shape[1])}
+    for n, f in enumerate(show):
+        ax = fig.add_subplot(1, len(show), n + 1, projection="3d")
+        sl = slice(start[f], start[f + 1])
+        shrink = P[sl].argmax(axis=1) == 0 if job.sp.system != "hs_coexistence" else None
+        render_snapshot(frames[f], rgb[sl], ax=ax, shrink=shrink, legend=legend if n == 0
+                        else None, title=f"snapshot {f}")
+    io.save_figure(fig, job.fn("snapshot.png"))
+    io.write_json(job.fn("diagnostics.json"), diag)
+    io.write_npz(job.fn("memberships.npz"), probabilities=P, latent=Y, counts=counts)
+
+
+def _diagnostics(model) -> dict:
+    out = {}
+    for attr in ("bottleneck_", "fve_", "bic_", "entropy_", "n_components_", "n_clusters_"):
+        if hasattr(model, attr):
+            v = getattr(model, attr)
+            out[attr.rstrip("_")] = np.asarray(v).tolist() if not isinstance(v, dict) else {
+                str(k): float(x) for k, x in v.items()}
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# the standard q4-q6 method (Table 4.1, Fig. 4.5)
+# ------------------------------------------------------------------------------------------
+def _bulk_jobs(job):
+    project = CrystalDetection.get_project(job.project.path)
+    return sorted(project.find_jobs({"system": "bulk", "mode": job.sp.mode}),
+                  key=lambda j: j.sp.phase)
+
+
+def _compare_ready(job):
+    if job.sp.get("system") not in ("nucleation", "hs_coexistence", "grain_boundary"):
+        return False
+    return job.isfile("memberships.npz") and all(j.isfile("bop.npz") for j in _bulk_jobs(job))
+
+
+def fit_standard(job):
+    from hoomd_colloidml.studies.standard import StandardQ4Q6
+
+    Xs, ys = [], []
+    for j in _bulk_jobs(job):
+        X, _, names = load_features(j)
+        Xs.append(X[:, [names.index("q4bar"), names.index("q6bar")]])
+        ys.append(np.full(len(X), j.sp.phase))
+    X, y = np.concatenate(Xs), np.concatenate(ys)
+    return StandardQ4Q6(crystal_phases=("fcc", "hcp")).fit(X, y), X, y
+
+
+@CrystalDetection.pre(_compare_ready)
+@CrystalDetection.post.isfile("standard.json")
+@CrystalDetection.operation
+def compare_standard(job):
+    """Unsupervised versus standard q̄4–q̄6 classification (Table 4.1, Fig. 4.5)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from hoomd_colloidml.studies.render import render_snapshot
+
+    std, Xb, yb = fit_standard(job)
+    X, counts, names = load_features(job)
+    q46 = X[:, [names.index("q4bar"), names.index("q6bar")]]
+    phase = std.predict(q46)
+    P = io.read_npz(job.fn("memberships.npz"))["probabilities"]
+    hard = P.argmax(axis=1)
+    start = np.r_[0, np.cumsum(counts)]
+    rows = []
+    for f in range(len(counts)):
+        sl = slice(start[f], start[f + 1])
+        rows.append({"snapshot": f,
+                     "unsupervised": float(np.mean(hard[sl] != 0)),  # cluster 0 is fluid-like
+                     "standard": float(np.mean(np.isin(phase[sl], ("fcc", "hcp"))))})
+    result = {"training_accuracy": std.training_accuracy_, "rows": rows,
+              "max_abs_difference": max(abs(r["unsupervised"] - r["standard"]) for r in rows),
+              "standard_fractions": {p: float(np.mean(phase == p)) for p in std.classes_}}
+    fig, ax = plt.subplots(figsize=(4, 3.5))
+    std.plot(Xb, yb, ax=ax)
+    io.save_figure(fig, job.fn("q4q6_plane.png"))
+    frames = io.read_gsd(job.fn("trajectory.gsd"))
+    colors = {"fluid": (1.0, 1.0, 1.0), "fcc": (0.9, 0.1, 0.1), "hcp": (0.1, 0.35, 0.9)}
+    s = frames[-1]
+    sl = slice(start[len(counts) - 1], start[len(counts)])
+    rgb = np.array([colors.get(p, (0.5, 0.5, 0.5)) for p in phase[sl]])
+    fig = plt.figure(figsize=(4, 4))
+    render_snapshot(s, rgb, ax=fig.add_subplot(projection="3d"), legend=colors,
+                    title="standard q4-q6 classification")
+    io.save_figure(fig, job.fn("standard_snapshot.png"))
+    io.write_json(job.fn("standard.json"), result)
+
+
+# ------------------------------------------------------------------------------------------
+# report
+# ------------------------------------------------------------------------------------------
+def _products(project, mode):
+    return os.path.join(project.path, "products", mode)
+
+
+def _all_done(*jobs):
+    for j in jobs:
+        if j.sp.get("system") == "bulk":
+            if not j.isfile("bop.npz"):
+                return False
+        elif not j.isfile("memberships.npz"):
+            return False
+        if j.sp.get("system") in ("nucleation", "hs_coexistence", "grain_boundary") and \
+                not j.isfile("standard.json"):
+            return False
+    return True
+
+
+def _report_done(*jobs):
+    return os.path.isfile(os.path.join(_products(jobs[0].project, jobs[0].sp.mode), "report.md"))
+
+
+TITLES = {
+    "hs_coexistence": "Hard spheres: FCC / HCP / fluid coexistence (Ch. 4.3.1, Fig. 4.2)",
+    "grain_boundary": "Hard-sphere FCC with grain boundaries (Ch. 4.3.2, Fig. 4.8)",
+    "laves_fluid": "Binary hard spheres α = 0.82: MgCu2 / fluid coexistence (Ch. 4.3.4, "
+                   "Fig. 4.10)",
+    "nucleation": "Crystal growth in a supersaturated hard-sphere fluid (Ch. 4.3.5, Fig. 4.12)",
+}
+
+
+@CrystalDetection.pre(_all_done)
+@CrystalDetection.post(_report_done)
+@CrystalDetection.operation(aggregator=aggregator.groupby("mode"))
+def report(*jobs):
+    """Markdown report with the diagnostics, figures and Table 4.1 in ``products/<mode>/``."""
+    project = jobs[0].project
+    mode = jobs[0].sp.mode
+    out = _products(project, mode)
+    os.makedirs(out, exist_ok=True)
+    lines = [f"# Unsupervised crystal detection (thesis Ch. 4) — {mode} mode", "",
+             "Autoencoder (d → 5d tanh → c → 5d tanh → d) on averaged bond-order parameters "
+             "q̄1..q̄8 (SANN), Gaussian mixture chosen by BIC, components merged by entropy "
+             "(L-method elbow); colours are RGB mixtures of the membership probabilities.", ""]
+    summary = {}
+    for j in sorted(jobs, key=lambda j: list(TITLES).index(j.sp.system)
+                    if j.sp.system in TITLES else 99):
+        if j.sp.system == "bulk":
+            continue
+        name = j.sp.system
+        diag = io.read_json(j.fn("diagnostics.json"))
+        sim = io.read_json(j.fn("simulation.json"))
+        n_particles = int(np.sum(io.read_npz(j.fn("memberships.npz"))["counts"]))
+        lines += [f"## {TITLES[name]}", "",
+                  f"Particles analysed: {n_particles}; environments found: "
+                  f"**{diag['n_clusters']}**; bottleneck c = {diag.get('bottleneck', '?')}.", ""]
+        for fig in ("snapshot", "latent", "diagnostics", "standard_snapshot"):
+            if j.isfile(f"{fig}.png"):
+                target = f"{name}_{fig}.png"
+                with io.atomic_path(os.path.join(out, target)) as tmp:
+                    shutil.copyfile(j.fn(f"{fig}.png"), tmp)
+                lines += [f"![{name} {fig}]({target})", ""]
+        ri = diag["relative_importance"]
+        feats = diag["feature_names"]
+        lines += ["Relative importance (Eq. 4.8):", "",
+                  "| method | " + " | ".join(feats) + " |", "|---" * (len(feats) + 1) + "|"]
+        for method, vals in ri.items():
+            lines.append(f"| {method} | " + " | ".join(f"{100 * v:.0f}%" for v in vals) + " |")
+        lines.append("")
+        summary[name] = {"n_clusters": diag["n_clusters"], "relative_importance": ri,
+                         "feature_names": feats, "acceptance": sim.get("acceptance")}
+        if j.isfile("standard.json"):
+            st = io.read_json(j.fn("standard.json"))
+            summary[name]["standard"] = st
+            if name == "nucleation":
+                lines += ["Table 4.1: crystalline fraction per snapshot", "",
+                          "| method | " + " | ".join(f"({chr(97 + r['snapshot'])})"
+                                                    for r in st["rows"]) + " |",
+                          "|---" * (len(st["rows"]) + 1) + "|",
+                          "| unsupervised | " + " | ".join(f"{100 * r['unsupervised']:.0f}%"
+                                                          for r in st["rows"]) + " |",
+                          "| standard q̄4–q̄6 | " + " | ".join(
+                              f"{100 * r['standard']:.0f}%" for r in st["rows"]) + " |", "",
+                          f"Largest difference: {100 * st['max_abs_difference']:.1f} "
+                          "percentage points.", ""]
+            else:
+                fr = ", ".join(f"{k}: {100 * v:.0f}%" for k, v in
+                               st["standard_fractions"].items())
+                lines += [f"Standard q̄4–q̄6 classification of the last snapshot: {fr}; "
+                          f"crystalline fraction unsupervised "
+                          f"{100 * st['rows'][-1]['unsupervised']:.0f}% vs standard "
+                          f"{100 * st['rows'][-1]['standard']:.0f}%.", ""]
+    io.write_json(os.path.join(out, "summary.json"), summary)
+    io.write_text(os.path.join(out, "report.md"), "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(CrystalDetection().main())
