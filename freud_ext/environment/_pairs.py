@@ -72,16 +72,32 @@ def pairs_within(data: SystemData, r_max: float) -> Pairs:
     box = data.box
     points = data.points
     n = len(points)
-    aq = freud.locality.AABBQuery(box, points)
-    nl = aq.query(
-        points, dict(r_max=float(r_max) * (1 + 1e-5) + 1e-9, exclude_ii=True)
-    ).toNeighborList(sort_by_distance=False)
-    i = np.asarray(nl.query_point_indices, dtype=np.int64)
-    j = np.asarray(nl.point_indices, dtype=np.int64)
     mat = box_matrix(box)
+    inv = np.linalg.inv(mat)
     dim = mat.shape[0]
+    r_query = float(r_max) * (1 + 1e-5) + 1e-9
+    if r_query < half_width(box) * (1 - 1e-6):
+        aq = freud.locality.AABBQuery(box, points)
+        nl = aq.query(points, dict(r_max=r_query, exclude_ii=True)).toNeighborList()
+        i = np.asarray(nl.query_point_indices, dtype=np.int64)
+        j = np.asarray(nl.point_indices, dtype=np.int64)
+    else:  # freud refuses r_max >= half the box: brute force, in chunks
+        ii, jj = [], []
+        cols = np.arange(n)
+        for start in range(0, n, 256):
+            rows = np.arange(start, min(n, start + 256))
+            d = points[None, :, :dim] - points[rows, None, :dim]
+            frac = d @ inv.T
+            frac -= np.round(frac)
+            r2 = np.einsum("abk,abk->ab", frac @ mat.T, frac @ mat.T)
+            a, b = np.nonzero(r2 < r_query**2)
+            keep = rows[a] != cols[b]
+            ii.append(rows[a][keep])
+            jj.append(cols[b][keep])
+        i = np.concatenate(ii).astype(np.int64)
+        j = np.concatenate(jj).astype(np.int64)
     d = points[j, :dim] - points[i, :dim]
-    frac = d @ np.linalg.inv(mat).T
+    frac = d @ inv.T
     frac -= np.round(frac)
     d = frac @ mat.T
     vec = np.zeros((len(i), 3))
