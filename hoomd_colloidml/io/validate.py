@@ -283,8 +283,10 @@ def _validate(fd: int, path: str, hoomd_schema: bool) -> GSDInfo:  # noqa: C901
             f"{path}: corrupt index: entry {n_ent} is empty but later entries are not."
         )
     e = idx[:n_ent]
+    if len(set(names)) != len(names):
+        raise GSDFormatError(f"{path}: corrupt name list: a chunk name appears twice.")
     if n_ent:
-        _check_entries(e, names, size, ix_n, path)
+        _check_entries(e, names, size, ix_n, path, sorted_ids=ver[0] >= 2)
     n_frames = int(e["frame"][-1]) + 1 if n_ent else 0
     info = GSDInfo(
         path=path,
@@ -302,7 +304,9 @@ def _validate(fd: int, path: str, hoomd_schema: bool) -> GSDInfo:  # noqa: C901
     return info
 
 
-def _check_entries(e: np.ndarray, names: list[str], size: int, ix_n: int, path: str) -> None:
+def _check_entries(
+    e: np.ndarray, names: list[str], size: int, ix_n: int, path: str, sorted_ids: bool
+) -> None:
     def bad(mask, what):
         i = int(np.flatnonzero(mask)[0])
         raise GSDFormatError(f"{path}: corrupt index entry {i}: {what}.")
@@ -334,6 +338,20 @@ def _check_entries(e: np.ndarray, names: list[str], size: int, ix_n: int, path: 
         bad(np.r_[False, np.diff(fr.astype(np.int64)) < 0], "frames out of order")
     if np.any(e["id"] >= len(names)):
         bad(e["id"] >= len(names), "chunk name id not in the name list")
+    order = np.lexsort((e["id"], fr))
+    same_frame = np.diff(fr[order].astype(np.int64)) == 0
+    dup = same_frame & (np.diff(e["id"][order].astype(np.int64)) == 0)
+    if np.any(dup):
+        k = int(order[1:][dup][0])
+        raise GSDFormatError(
+            f"{path}: corrupt index entry {k}: chunk {names[int(e['id'][k])]!r} appears twice "
+            f"in frame {int(fr[k])}."
+        )
+    if sorted_ids:  # gsd 2.x binary-searches the index sorted by (frame, name id)
+        key_f, key_i = fr.astype(np.int64), e["id"].astype(np.int64)
+        unsorted = (np.diff(key_f) == 0) & (np.diff(key_i) < 0)
+        if np.any(unsorted):
+            bad(np.r_[False, unsorted], "index not sorted by chunk name within a frame")
 
 
 def _check_hoomd(fd: int, info: GSDInfo) -> None:
