@@ -1,0 +1,69 @@
+"""Statistical ensembles for :class:`hoomd_colloidml.engine.MonteCarlo`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["NVT", "NPT"]
+
+
+@dataclass(frozen=True)
+class NVT:
+    """Constant number of particles, volume and temperature (translation moves only).
+
+    Example:
+        >>> NVT()
+        NVT()
+    """
+
+    box_mode: int = 0
+
+    def __repr__(self) -> str:
+        return "NVT()"
+
+
+@dataclass(frozen=True)
+class NPT:
+    """Constant pressure: translation moves plus one box move per sweep.
+
+    Args:
+        pressure (float): Pressure ``P`` in units of energy / length^dim (``beta P = P / kT``;
+            for hard particles with ``kT = 1`` this is ``beta P sigma^3``). Must be > 0.
+        box_moves (str): ``"isotropic"`` (random walk in ln V, all lengths scaled) or
+            ``"axes"`` (random walk in ln L of one randomly chosen box length).
+
+    Example:
+        >>> NPT(5.0, box_moves="axes")
+        NPT(pressure=5.0, box_moves='axes')
+    """
+
+    pressure: float
+    box_moves: str = "isotropic"
+
+    def __post_init__(self) -> None:
+        try:
+            p = float(self.pressure)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"The 'pressure' parameter of NPT must be a real number. Got {self.pressure!r} "
+                "instead."
+            ) from None
+        if not math.isfinite(p) or p <= 0:
+            raise ValueError(
+                "The 'pressure' parameter of NPT must be a finite number > 0. Got "
+                f"{self.pressure!r} instead."
+            )
+        object.__setattr__(self, "pressure", p)
+        if self.box_moves not in ("isotropic", "axes"):
+            raise ValueError(
+                "The 'box_moves' parameter of NPT must be 'isotropic' or 'axes'. Got "
+                f"{self.box_moves!r} instead."
+            )
+
+    @property
+    def box_mode(self) -> int:
+        return 1 if self.box_moves == "isotropic" else 2
+
+    def __repr__(self) -> str:
+        return f"NPT(pressure={self.pressure!r}, box_moves={self.box_moves!r})"
