@@ -17,6 +17,7 @@ from hoomd_colloidml.io.classify import (
     OnTheFlyClassifier,
     classify_trajectory,
     describe_trajectory,
+    load_model,
     model_dimensions,
 )
 from hoomd_colloidml.io.trajectory import iter_frames, open_trajectory, parse_frames, read_frame
@@ -42,6 +43,7 @@ __all__ = [
     "classify_trajectory",
     "describe_trajectory",
     "iter_frames",
+    "load_model",
     "model_dimensions",
     "open_trajectory",
     "parse_frames",

@@ -24,6 +24,7 @@ from hoomd_colloidml.system import System
 
 __all__ = [
     "OnTheFlyClassifier",
+    "load_model",
     "ModelMismatchError",
     "classify_trajectory",
     "describe_trajectory",
@@ -46,6 +47,33 @@ def model_dimensions(model: Any) -> int | None:
     if dims is None and isinstance(cfg, dict):
         dims = cfg.get("dimensions")
     return None if dims is None else int(dims)
+
+
+#: Written next to model.json by ``colloidml train``: training dimensionality and sources.
+SIDECAR = "colloidml.json"
+
+
+def load_model(directory: str | os.PathLike) -> Any:
+    """Load a model directory (:func:`hoomd_colloidml.models.load`) plus its sidecar.
+
+    When ``colloidml train`` wrote the model, ``colloidml.json`` records the training
+    dimensionality, which becomes ``model.dimensions_`` so that 2D data is refused by a
+    3D model (and vice versa).
+
+    Raises:
+        ValueError: Unsafe, corrupt or missing model files, or a corrupt sidecar.
+    """
+    from hoomd_colloidml.models import load
+
+    model = load(directory)
+    side = Path(directory) / SIDECAR
+    if side.is_file() and getattr(model, "dimensions_", None) is None:
+        try:
+            dims = json.loads(side.read_text())["dimensions"]
+            model.dimensions_ = None if dims is None else int(dims)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{side} is not a valid colloidml sidecar: {exc}") from None
+    return model
 
 
 def _describe(describer: Any, system: System) -> tuple[np.ndarray, list[str]]:
@@ -245,9 +273,7 @@ def classify_trajectory(
         pathlib.Path: ``destination``.
     """
     if isinstance(model, str | os.PathLike):
-        from hoomd_colloidml.models import load
-
-        model = load(model)
+        model = load_model(model)
     clf = OnTheFlyClassifier(model, cluster_class, cluster_neighbors)
 
     def compute(i: int, system: System):

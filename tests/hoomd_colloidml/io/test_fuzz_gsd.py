@@ -121,8 +121,9 @@ def base_files(directory: Path) -> list[Path]:
 
         mc = MonteCarlo(crystal("fcc", 1, 0.5), seed=1)
         p = directory / "seed_engine.gsd"
-        with mc.trajectory(str(p), every=1):
-            mc.run(2, progress=False)
+        writer = mc.trajectory(str(p), every=1)
+        mc.run(2, progress=False)
+        writer.close()
         files.append(p)
     except Exception:  # noqa: BLE001 - the embedded engine is optional for this test
         pass
