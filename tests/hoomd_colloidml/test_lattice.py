@@ -383,3 +383,73 @@ def test_bad_rattle_inputs():
         rattle(s.positions, 0.1, seed=0)
     with pytest.raises(TypeError, match="'seed' parameter of rattle"):
         rattle(s, 0.1, seed=1.5)
+
+
+# ---------------------------------------------------------------------------------------
+# SANN + 24-entry bond-order vector (thesis Eq. 3.6) under rattling of 0.02 sigma_A
+STABILITY_GROUPS = {
+    # thesis Ch. 3.4 phases and training packing fractions per size ratio
+    "alpha=0.45": (0.45, {"nacl": 0.63, "alb2": 0.60, "fcc": 0.55}),
+    "alpha=0.54": (0.54, {"ab13": 0.55, "alb2": 0.60, "fcc": 0.55}),
+    "alpha=0.82": (0.82, {"mgcu2": 0.60, "mgzn2": 0.60, "mgni2": 0.60, "fcc": 0.55}),
+    "one-component": (None, {"fcc": 0.55, "hcp": 0.55, "bcc": 0.55, "sc": 0.45}),
+    "2d": (None, {"hex2d": 0.70, "square2d": 0.60, "sigma2d": 0.70}),
+}
+STABILITY_CELLS = {
+    "fcc": 4, "hcp": (3, 2, 2), "bcc": 4, "sc": 4, "nacl": 2, "alb2": (3, 2, 3), "ab13": 1,
+    "mgcu2": 2, "mgzn2": (3, 2, 2), "mgni2": (3, 2, 1), "hex2d": (10, 6), "square2d": 10,
+    "sigma2d": 5,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("group", list(STABILITY_GROUPS))
+def test_bond_order_vector_stable_under_rattling(group):
+    """Q(i) of every ideal lattice moves little under 0.02 sigma rattling, and every rattled
+    particle stays closer to its own lattice's ideal environments than to any other's.
+
+    Conventions: the three Laves phases count as one family (the thesis, Ch. 3.4.3: their
+    first-shell environments coincide). Normalized w_l is dropped where some ideal
+    environment has 0 < q_l < 1e-3 (e.g. w2 of cubic lattices: q2 = 0 by symmetry, so w2 is
+    0/0 and noise decides it). SANN uses the thesis's "remove" symmetrization except at
+    alpha = 0.54: there the ico-AB13 large particles list 24 small ones but no small particle
+    lists them back, so "remove" leaves them without neighbours; the union ("add") is used.
+    """
+    order = pytest.importorskip("freud_ext.order")
+    locality = pytest.importorskip("freud_ext.locality")
+    alpha, phases = STABILITY_GROUPS[group]
+    symmetrize = "add" if group == "alpha=0.54" else "remove"
+    bov = order.BondOrderVector(l=range(1, 9), wl=True, species=("all", "same"))
+
+    def features(system):
+        sann = locality.SANN(symmetrize=symmetrize)
+        return bov.compute(system, neighbors=sann).features.copy()
+
+    ideal, rattled, family = {}, {}, {}
+    for k, (name, eta) in enumerate(phases.items()):
+        s = crystal(name, STABILITY_CELLS[name], eta, size_ratio=alpha)
+        ideal[name] = features(s)
+        rattled[name] = features(rattle(s, 0.02, seed=100 + k))
+        family[name] = "laves" if name in ("mgcu2", "mgzn2", "mgni2") else name
+    names = bov.feature_names
+    assert len(names) == 24
+    every = np.vstack(list(ideal.values()))
+    drop = set()
+    for c, n in enumerate(names):
+        if n.startswith("w"):
+            q = every[:, names.index("q" + n[1:])]
+            if np.any((q > 0) & (q < 1e-3)):
+                drop.add(c)
+    keep = [c for c in range(24) if c not in drop]
+    assert len(keep) >= 20
+    envs = every[:, keep]
+    env_family = np.concatenate([[family[n]] * len(ideal[n]) for n in phases])
+    for name in phases:
+        own = env_family == family[name]
+        ref, r = ideal[name][:, keep], rattled[name][:, keep]
+        # inter-structure distance: closest pair of ideal environments of different lattices
+        sep = np.linalg.norm(ref[:, None] - envs[None, ~own], axis=-1).min()
+        dev = np.linalg.norm(r - ref, axis=1)
+        assert dev.mean() < 0.5 * sep, (name, dev.mean(), sep)
+        d = np.linalg.norm(r[:, None] - envs[None], axis=-1)
+        closer = d[:, own].min(axis=1) < d[:, ~own].min(axis=1)
+        assert closer.mean() >= 0.99, (name, closer.mean())
