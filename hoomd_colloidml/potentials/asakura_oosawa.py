@@ -368,6 +368,35 @@ class AsakuraOosawa(ManyBodyPotential):
         without = self._terms(data.box, data.points, others, excl, which=which)
         return float(e_idx + np.sum(with_ - without))
 
+    def pair_forces(self, system: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Analytic energies, forces and virial of the pair term only.
+
+        ``d phi / dr = z_p pi/4 (4 R_d^2 - r^2)`` for ``sigma_c <= r < 2 R_d``.
+
+        Returns:
+            tuple: ``(energies (N,), forces (N, 3), virial (6,))``.
+        """
+        data = normalize_system(system, dimensions=3)
+        n = data.N
+        idx = np.arange(n)
+        energies = self._terms(data.box, data.points, idx, which=("pair",))
+        starts, counts, nbr, vecs = _neighbors(data.box, data.points, idx, self.r_cut)
+        i = np.repeat(idx, counts)
+        r = np.linalg.norm(vecs, axis=1)
+        rd = self.depletion_radius
+        dphi = np.where(r < 2 * rd, self.z_p * np.pi / 4.0 * (4 * rd * rd - r * r), 0.0)
+        dphi = np.where(r < self.sigma_c, np.inf, dphi)
+        # each ordered pair (i, j): force on i from j is +dphi/dr * r_ij_hat (r_ij = r_j - r_i)
+        fij = (dphi / np.where(r > 0, r, 1.0))[:, None] * vecs
+        forces = np.zeros((n, 3))
+        np.add.at(forces, i, fij)
+        w = -0.5 * np.einsum("pa,pb->ab", vecs, fij)
+        virial = np.array([w[0, 0], w[0, 1], w[0, 2], w[1, 1], w[1, 2], w[2, 2]])
+        return energies, forces, virial
+
     def forces(self, system: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Energies, forces and virial by central finite differences (reference use only)."""
+        """Energies, forces and virial: analytic pair term plus finite-difference
+        many-body term (reference use only)."""
+        if not self.include_many_body:
+            return self.pair_forces(system)
         return fd_forces_virial(self, system, h=1e-6 * self.sigma_c)

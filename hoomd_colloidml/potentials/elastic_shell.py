@@ -159,6 +159,87 @@ def _shell_kernel(targets, starts, counts, nbr, vecs, excluded, dirs, w, sigma, 
     return out
 
 
+@numba.njit(cache=True)
+def _shell_diff_kernel(targets, starts, counts, nbr, vecs, flagged, dirs, w, sigma, scale):
+    """Per-target ``U_i - U_i(without flagged neighbours)`` in one pass.
+
+    Points not deformed by any flagged neighbour contribute nothing and are skipped after
+    testing the flagged neighbours only.
+    """
+    n_t = targets.shape[0]
+    n_o = dirs.shape[0]
+    n_p = dirs.shape[1]
+    R = 0.5 * sigma
+    out = np.zeros(n_t)
+    for t in range(n_t):
+        s = starts[t]
+        c = counts[t]
+        fx = np.empty(c)
+        fy = np.empty(c)
+        fz = np.empty(c)
+        fh = np.empty(c)
+        ox = np.empty(c)
+        oy = np.empty(c)
+        oz = np.empty(c)
+        oh = np.empty(c)
+        mf = 0
+        mo = 0
+        core = False
+        for q in range(c):
+            vx = vecs[s + q, 0]
+            vy = vecs[s + q, 1]
+            vz = vecs[s + q, 2]
+            r = np.sqrt(vx * vx + vy * vy + vz * vz)
+            if r >= sigma:
+                continue
+            if r < R:
+                core = True
+                break
+            if flagged[nbr[s + q]]:
+                fx[mf] = vx / r
+                fy[mf] = vy / r
+                fz[mf] = vz / r
+                fh[mf] = 0.5 * r
+                mf += 1
+            else:
+                ox[mo] = vx / r
+                oy[mo] = vy / r
+                oz[mo] = vz / r
+                oh[mo] = 0.5 * r
+                mo += 1
+        if core:
+            out[t] = np.inf
+            continue
+        if mf == 0:
+            continue
+        acc = 0.0
+        for o in range(n_o):
+            for k in range(n_p):
+                px = dirs[o, k, 0]
+                py = dirs[o, k, 1]
+                pz = dirs[o, k, 2]
+                df = 0.0
+                for q in range(mf):
+                    cth = px * fx[q] + py * fy[q] + pz * fz[q]
+                    if cth * R > fh[q]:
+                        d = R - fh[q] / cth
+                        if d > df:
+                            df = d
+                if df == 0.0:
+                    continue
+                du = 0.0
+                for q in range(mo):
+                    cth = px * ox[q] + py * oy[q] + pz * oz[q]
+                    if cth * R > oh[q]:
+                        d = R - oh[q] / cth
+                        if d > du:
+                            du = d
+                if df > du:
+                    acc += w[k] * (df * df - du * du)
+        out[t] = scale * acc / n_o
+    return out
+
+
 def _box_matrix(box: freud.box.Box) -> np.ndarray:
     m = np.asarray(box.to_matrix(), dtype=np.float64)
     if box.is2D:
@@ -192,12 +273,76 @@ def min_image64(box: freud.box.Box, vectors: np.ndarray) -> np.ndarray:
     return out
 
 
+@numba.njit(cache=True)
+def _brute_pairs(points, targets, mat, inv, is2d, r_max):
+    """All (target, j) pairs with minimum-image distance < r_max, float64 (O(T N))."""
+    n = points.shape[0]
+    nt = targets.shape[0]
+    r2 = r_max * r_max
+    counts = np.zeros(nt, dtype=np.int64)
+    cap = 64 * nt + 16
+    nbr = np.empty(cap, dtype=np.int64)
+    vec = np.empty((cap, 3))
+    m = 0
+    d = np.empty(3)
+    f = np.empty(3)
+    for t in range(nt):
+        i = targets[t]
+        for j in range(n):
+            if j == i:
+                continue
+            for a in range(3):
+                d[a] = points[j, a] - points[i, a]
+            for a in range(3):
+                f[a] = inv[a, 0] * d[0] + inv[a, 1] * d[1] + inv[a, 2] * d[2]
+            if is2d:
+                f[2] = 0.0
+            for a in range(3):
+                f[a] -= np.floor(f[a] + 0.5)
+            dd = 0.0
+            for a in range(3):
+                d[a] = mat[a, 0] * f[0] + mat[a, 1] * f[1] + mat[a, 2] * f[2]
+                dd += d[a] * d[a]
+            if dd < r2:
+                if m == cap:
+                    cap *= 2
+                    nbr2 = np.empty(cap, dtype=np.int64)
+                    vec2 = np.empty((cap, 3))
+                    nbr2[:m] = nbr[:m]
+                    vec2[:m] = vec[:m]
+                    nbr = nbr2
+                    vec = vec2
+                nbr[m] = j
+                for a in range(3):
+                    vec[m, a] = d[a]
+                if is2d:
+                    vec[m, 2] = 0.0
+                counts[t] += 1
+                m += 1
+    starts = np.zeros(nt, dtype=np.int64)
+    for t in range(1, nt):
+        starts[t] = starts[t - 1] + counts[t - 1]
+    return starts, counts, nbr[:m].copy(), vec[:m].copy()
+
+
 def _neighbors(box: freud.box.Box, points: np.ndarray, targets: np.ndarray, r_max: float):
     """Pairs (target, neighbour) within ``r_max`` as segment arrays for the kernels.
 
-    freud finds the pairs (with a small skin, as it works in float32); the separation
-    vectors are recomputed in float64.
+    Few targets: a float64 brute-force numba search. Otherwise freud finds the pairs
+    (with a small skin, as it works in float32) and the separation vectors are recomputed
+    in float64.
     """
+    targets = np.ascontiguousarray(targets, dtype=np.int64)
+    if len(targets) * len(points) <= 200_000:
+        m = _box_matrix(box)
+        return _brute_pairs(
+            np.ascontiguousarray(points, dtype=np.float64),
+            targets,
+            m,
+            np.linalg.inv(m),
+            bool(box.is2D),
+            float(r_max),
+        )
     aq = freud.locality.AABBQuery(box, points)
     query = dict(r_max=r_max * (1.0 + 1e-5))
     nl = aq.query(points[targets], query).toNeighborList(sort_by_distance=False)
@@ -216,6 +361,10 @@ def _neighbors(box: freud.box.Box, points: np.ndarray, targets: np.ndarray, r_ma
 
 def _near(box: freud.box.Box, points: np.ndarray, indices: np.ndarray, r_max: float):
     """Sorted union of ``indices`` and all particles within ``r_max`` of them."""
+    indices = np.ascontiguousarray(indices, dtype=np.int64)
+    if len(indices) * len(points) <= 200_000:
+        _, _, nbr, _ = _neighbors(box, points, indices, r_max)
+        return np.union1d(indices, nbr).astype(np.int64)
     aq = freud.locality.AABBQuery(box, points)
     nl = aq.query(points[indices], dict(r_max=r_max * (1.0 + 1e-5))).toNeighborList()
     return np.union1d(indices, np.asarray(nl.point_indices)).astype(np.int64)
@@ -396,11 +545,22 @@ class ElasticShell(ManyBodyPotential):
         e_idx = self._energies_of(data.box, data.points, idx).sum()
         if others.size == 0:
             return float(e_idx)
-        excl = np.zeros(data.N, dtype=np.bool_)
-        excl[idx] = True
-        with_ = self._energies_of(data.box, data.points, others)
-        without = self._energies_of(data.box, data.points, others, excl)
-        return float(e_idx + np.sum(with_ - without))
+        flagged = np.zeros(data.N, dtype=np.bool_)
+        flagged[idx] = True
+        starts, counts, nbr, vecs = _neighbors(data.box, data.points, others, self.sigma)
+        diff = _shell_diff_kernel(
+            others,
+            starts,
+            counts,
+            nbr,
+            vecs,
+            flagged,
+            self._dirs,
+            self._w,
+            self.sigma,
+            self._scale(),
+        )
+        return float(e_idx + np.sum(diff))
 
     def forces(self, system: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Energies, forces and virial by central finite differences (reference use only).

@@ -1,0 +1,435 @@
+"""Linear symmetry-function potentials fitted to many-body energies (thesis Ch. 2.3, 8.2).
+
+The energy of particle ``i`` is a linear combination of a selected set of Behler-Parrinello
+symmetry functions (:class:`freud_ext.environment.SymmetryFunctions`, Eqs. 2.4-2.6):
+
+    ``u_i = s * (w_0 + sum_k w_k G_k(i)) [+ pair term]``
+
+with ``s`` an energy scale (``beta K`` for the elastic shells, whose targets are the
+reduced energies ``U_i / K``; ``z_p`` for the Asakura-Oosawa many-body term, whose targets
+are ``u_i^mb / z_p``, a volume). :meth:`SymmetryFunctionPotential.fit` reproduces Ch. 2.3.3:
+compute the candidate pool on the training particles, split 80/20 into train and test sets,
+select functions one at a time by the gain in R² (Eq. 2.8, :class:`ForwardSelector`), and fit
+the weights by least squares on the training set. Forces and the virial are analytic,
+contracted from the symmetry-function gradients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
+
+from freud_ext.environment import SymmetryFunctions
+from freud_ext.util import normalize_system
+from hoomd_colloidml.models._base import SavableMixin, is_real, register_model
+from hoomd_colloidml.potentials.asakura_oosawa import AsakuraOosawa
+from hoomd_colloidml.potentials.base import ManyBodyPotential
+from hoomd_colloidml.potentials.elastic_shell import _as_indices, _near
+
+__all__ = ["SymmetryFunctionPotential"]
+
+_CLS = "SymmetryFunctionPotential"
+_PAIR_KINDS = ("asakura_oosawa",)
+
+
+def _pool_from(pool: Any) -> SymmetryFunctions:
+    if isinstance(pool, dict):
+        if not pool.get("radial") and not pool.get("angular"):
+            raise ValueError(
+                f"The 'pool' of {_CLS}.fit is empty: it has no radial and no angular "
+                "symmetry functions to select from."
+            )
+        pool = SymmetryFunctions.from_config(pool)
+    if not isinstance(pool, SymmetryFunctions):
+        raise TypeError(
+            f"The 'pool' of {_CLS}.fit must be a freud_ext.environment.SymmetryFunctions or its "
+            f"get_config() dict. Got {type(pool).__name__} instead."
+        )
+    if pool.n_features == 0:
+        raise ValueError(f"The 'pool' of {_CLS}.fit is empty.")
+    if pool.species is not None:
+        raise ValueError(f"{_CLS} supports one-component pools (species=None) only.")
+    return pool
+
+
+def _rmse(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((a - b) ** 2))) if len(a) else float("nan")
+
+
+@register_model
+class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
+    """Energy ``u_i = s (w_0 + sum_k w_k G_k(i))`` on forward-selected symmetry functions.
+
+    Args:
+        scale (float | None): Energy scale ``s`` in kT multiplying the fitted reduced
+            energy (``beta K`` for elastic shells). ``None``: ``z_p`` of ``pair_term`` when it
+            is an Asakura-Oosawa term, else 1.
+        pair_term (dict | None): An exact pair term added to the fit, e.g.
+            ``{"kind": "asakura_oosawa", "q": 0.4, "eta_r": 0.3, "sigma_c": 1.0}`` (the fit
+            is then the AO many-body term, Ch. 8.2).
+        test_size (float): Fraction of the data held out for testing (thesis: 0.2).
+        random_state (int | None): Seed of the train/test split.
+        descriptor_config (dict | None): Unused at fit time (the selected set is stored in
+            ``sf_config_``); kept for the models' file format.
+        feature_names (list[str] | None): Names of the pool features (optional).
+
+    Attributes:
+        sf_config_ (dict): Configuration of the selected symmetry functions.
+        coef_ ((k,) numpy.ndarray): Weights ``w_k`` in the order of ``sf_config_`` features.
+        intercept_ (float): ``w_0``.
+        selected_ ((k,) numpy.ndarray): Indices of the selected functions in the pool, in
+            selection order.
+        r2_path_ ((k,) numpy.ndarray): Training R² after each selection (Fig. 2.5a).
+        rmse_path_train_, rmse_path_test_ ((k,) numpy.ndarray): RMSE of the least-squares
+            fit on the first ``n`` selected functions (Fig. 2.5b), reduced units.
+        rmse_train_, rmse_test_, r2_test_ (float): Final fit quality (reduced units).
+        dimensions_ (int): 2 or 3, from the training frames.
+        r_cut (float): The symmetry-function cutoff.
+
+    Example:
+        >>> import freud, numpy as np
+        >>> from freud_ext.environment import SymmetryFunctions
+        >>> from hoomd_colloidml.models import ForwardSelector
+        >>> rng = np.random.default_rng(0)
+        >>> frames = [(freud.box.Box.square(5.0), np.c_[rng.uniform(-2.5, 2.5, (40, 2)),
+        ...            np.zeros(40)]) for _ in range(5)]
+        >>> toy = SymmetryFunctions(1.0, radial=[(2.0, 0.0)], angular=[(0.1, 1.0, 1.0)])
+        >>> energies = [2.0 * toy.compute(f).values[:, 0] + 0.5 for f in frames]
+        >>> pool = SymmetryFunctions.pool_2d(1.0)
+        >>> pot = SymmetryFunctionPotential().fit(frames, energies, pool,
+        ...                                       selector=ForwardSelector(max_features=3))
+        >>> bool(pot.r2_test_ > 0.999)
+        True
+    """
+
+    def __init__(
+        self,
+        scale: float | None = None,
+        pair_term: dict | None = None,
+        test_size: float = 0.2,
+        random_state: int | None = 0,
+        descriptor_config: dict | None = None,
+        feature_names: list[str] | None = None,
+    ) -> None:
+        self.scale = scale
+        self.pair_term = pair_term
+        self.test_size = test_size
+        self.random_state = random_state
+        self.descriptor_config = descriptor_config
+        self.feature_names = feature_names
+
+    # ------------------------------------------------------------------ helpers
+    def _validate_params(self) -> None:
+        if self.scale is not None and not is_real(self.scale, 0.0):
+            raise ValueError(
+                f"The 'scale' parameter of {_CLS} must be a finite float >= 0 or None. "
+                f"Got {self.scale!r} instead."
+            )
+        if not is_real(self.test_size, 0.0, 1.0) or not 0 < self.test_size < 1:
+            raise ValueError(
+                f"The 'test_size' parameter of {_CLS} must be a float in (0, 1). "
+                f"Got {self.test_size!r} instead."
+            )
+        self._pair()
+
+    def _pair(self) -> AsakuraOosawa | None:
+        pt = self.pair_term
+        if pt is None:
+            return None
+        if not isinstance(pt, dict) or pt.get("kind") not in _PAIR_KINDS:
+            raise ValueError(
+                f"The 'pair_term' parameter of {_CLS} must be None or a dict with kind in "
+                f"{_PAIR_KINDS}. Got {pt!r} instead."
+            )
+        return AsakuraOosawa(
+            pt["q"], pt["eta_r"], sigma_c=pt.get("sigma_c", 1.0), include_many_body=False
+        )
+
+    @property
+    def energy_scale(self) -> float:
+        """The factor ``s`` applied to the fitted reduced energy (kT)."""
+        if self.scale is not None:
+            return float(self.scale)
+        pair = self._pair()
+        return float(pair.z_p) if pair is not None else 1.0
+
+    @property
+    def r_cut(self) -> float:  # type: ignore[override]
+        check_is_fitted(self, "sf_config_")
+        r = float(self.sf_config_["r_cut"])
+        pair = self._pair()
+        return max(r, pair.r_cut) if pair is not None else r
+
+    def _sf(self) -> SymmetryFunctions:
+        cached = getattr(self, "_sf_cache", None)
+        if cached is None or cached[0] is not self.sf_config_:
+            cached = (self.sf_config_, SymmetryFunctions.from_config(self.sf_config_))
+            self._sf_cache = cached
+        return cached[1]
+
+    def _data(self, system: Any):
+        check_is_fitted(self, "sf_config_")
+        data = normalize_system(system)
+        if data.dimensions != self.dimensions_:
+            raise ValueError(
+                f"This {_CLS} was fitted on {self.dimensions_}D systems; got a "
+                f"{data.dimensions}D system."
+            )
+        return data
+
+    # ---------------------------------------------------------------------- fit
+    def fit(
+        self,
+        frames: Sequence[Any],
+        energies: Sequence[Any],
+        pool: Any,
+        selector: Any = None,
+        indices: Sequence[Any] | None = None,
+    ) -> SymmetryFunctionPotential:
+        """Select symmetry functions from ``pool`` and fit the weights (Ch. 2.3.3).
+
+        Args:
+            frames (sequence): Systems (anything :func:`normalize_system` accepts), all 2D
+                or all 3D.
+            energies (sequence of (n_f,) array_like): Reduced per-particle target energies
+                of each frame (``U_i / K``; for AO the many-body term over ``z_p``), for the
+                particles ``indices[f]`` (default: all particles).
+            pool (SymmetryFunctions | dict): Candidate pool (e.g.
+                ``SymmetryFunctions.pool_2d(1.0)``, 108 functions) or its config.
+            selector (ForwardSelector | None): Selection by R² (cloned). Default
+                ``ForwardSelector(max_features=20, tol=1e-7)``.
+            indices (sequence of (n_f,) array_like | None): Particles of each frame used as
+                samples (the thesis takes 10 random particles per snapshot).
+
+        Returns:
+            SymmetryFunctionPotential: self.
+
+        Raises:
+            ValueError: Empty pool, NaN/inf energies, mismatched lengths, mixed dimensions.
+        """
+        from hoomd_colloidml.models import ForwardSelector
+
+        self._validate_params()
+        pool = _pool_from(pool)
+        frames = list(frames)
+        energies = list(energies)
+        if len(frames) == 0:
+            raise ValueError(f"{_CLS}.fit needs at least one frame; got none.")
+        if len(energies) != len(frames):
+            raise ValueError(
+                f"{_CLS}.fit needs one energy array per frame: got {len(frames)} frames and "
+                f"{len(energies)} energy arrays."
+            )
+        if indices is not None and len(indices) != len(frames):
+            raise ValueError(f"'indices' must hold one index array per frame ({len(frames)}).")
+        X, y, dims = [], [], set()
+        for f, (frame, e) in enumerate(zip(frames, energies, strict=True)):
+            data = normalize_system(frame)
+            dims.add(data.dimensions)
+            idx = np.arange(data.N) if indices is None else _as_indices(indices[f], data.N)
+            e = np.asarray(e, dtype=np.float64).reshape(-1)
+            if e.shape != idx.shape:
+                raise ValueError(
+                    f"energies[{f}] must have shape {idx.shape} (one value per selected "
+                    f"particle); got {e.shape}."
+                )
+            if not np.all(np.isfinite(e)):
+                raise ValueError(
+                    f"energies[{f}] contains NaN or infinite values; targets must be finite."
+                )
+            X.append(pool.compute((data.box, data.points)).values[idx])
+            y.append(e)
+        if len(dims) != 1:
+            raise ValueError(f"{_CLS}.fit needs frames of one dimensionality; got {sorted(dims)}.")
+        X = np.concatenate(X)
+        y = np.concatenate(y)
+        n = len(y)
+        if n < 5:
+            raise ValueError(f"{_CLS}.fit needs at least 5 samples; got {n}.")
+        rng = np.random.default_rng(self.random_state)
+        perm = rng.permutation(n)
+        n_test = max(1, int(round(self.test_size * n)))
+        test, train = perm[:n_test], perm[n_test:]
+        sel = ForwardSelector(max_features=20, tol=1e-7) if selector is None else clone(selector)
+        sel.fit(X[train], y[train])
+        chosen = np.asarray(sel.selected_, dtype=np.int64)
+        if chosen.size == 0:
+            raise ValueError(f"{_CLS}.fit: the selector chose no symmetry function.")
+        rmse_tr, rmse_te = [], []
+        for k in range(1, len(chosen) + 1):
+            cols = chosen[:k]
+            w0, w = self._lstsq(X[train][:, cols], y[train])
+            rmse_tr.append(_rmse(X[train][:, cols] @ w + w0, y[train]))
+            rmse_te.append(_rmse(X[test][:, cols] @ w + w0, y[test]))
+        # Selected set as a SymmetryFunctions config (radial first, then angular).
+        n_rad = len(pool.radial)
+        rad = sorted(int(c) for c in chosen if c < n_rad)
+        ang = sorted(int(c) for c in chosen if c >= n_rad)
+        order = np.array(rad + ang, dtype=np.int64)
+        w0, w = self._lstsq(X[train][:, order], y[train])
+        self.sf_config_ = SymmetryFunctions(
+            pool.r_cut,
+            radial=[pool.radial[c] for c in rad],
+            angular=[pool.angular[c - n_rad] for c in ang],
+        ).get_config()
+        self.pool_config_ = pool.get_config()
+        self.coef_ = w
+        self.intercept_ = float(w0)
+        self.selected_ = chosen
+        self.sf_indices_ = order
+        self.r2_path_ = np.asarray(sel.r2_path_, dtype=np.float64)
+        self.rmse_path_train_ = np.asarray(rmse_tr)
+        self.rmse_path_test_ = np.asarray(rmse_te)
+        pred_tr = X[train][:, order] @ w + w0
+        pred_te = X[test][:, order] @ w + w0
+        self.rmse_train_ = _rmse(pred_tr, y[train])
+        self.rmse_test_ = _rmse(pred_te, y[test])
+        var_te = float(np.var(y[test]))
+        self.r2_test_ = 1.0 - self.rmse_test_**2 / var_te if var_te > 0 else float("nan")
+        self.r2_train_ = 1.0 - self.rmse_train_**2 / float(np.var(y[train]))
+        self.dimensions_ = int(dims.pop())
+        self.n_train_, self.n_test_ = len(train), len(test)
+        self.feature_names_ = SymmetryFunctions.from_config(self.sf_config_).feature_names
+        self._sf_cache = None
+        return self
+
+    @staticmethod
+    def _lstsq(X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        xm, ym = X.mean(0), y.mean()
+        w, *_ = np.linalg.lstsq(X - xm, y - ym, rcond=None)
+        return float(ym - xm @ w), w
+
+    # ------------------------------------------------------------------ energies
+    def reduced_energies(self, system: Any) -> np.ndarray:
+        """The fitted reduced energies ``w_0 + sum_k w_k G_k(i)``, shape ``(N,)``."""
+        data = self._data(system)
+        return self._sf().compute((data.box, data.points)).values @ self.coef_ + self.intercept_
+
+    def energies(self, system: Any) -> np.ndarray:
+        """Per-particle energies in kT, shape ``(N,)`` (fit times scale, plus pair term)."""
+        data = self._data(system)
+        u = self.energy_scale * (
+            self._sf().compute((data.box, data.points)).values @ self.coef_ + self.intercept_
+        )
+        pair = self._pair()
+        if pair is not None:
+            u = u + pair.pair_energies((data.box, data.points))
+        return u
+
+    def forces(self, system: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Analytic ``(energies (N,), forces (N, dim), virial (6,))``.
+
+        ``F_k = -s sum_i sum_m w_m dG_m(i)/dr_k`` and ``W_ab = -sum_(i,j) r_ij,a
+        dE_i/dr_j,b`` from the symmetry-function gradients; plus the analytic pair term.
+        """
+        data = self._data(system)
+        sf = self._sf().compute((data.box, data.points), gradients=True)
+        s = self.energy_scale
+        u = s * (sf.values @ self.coef_ + self.intercept_)
+        de_dg = np.broadcast_to(s * self.coef_, sf.values.shape)
+        forces = sf.contract_gradients(de_dg)
+        virial = sf.virial(de_dg)
+        pair = self._pair()
+        if pair is not None:
+            pe, pf, pw = pair.pair_forces((data.box, data.points))
+            u = u + pe
+            forces = forces + pf[:, : forces.shape[1]]
+            virial = virial + pw
+        return u, forces, virial
+
+    def local_energy(self, system: Any, indices: Any) -> float:
+        """Energy attributable to ``indices`` (``E - E_(indices removed)`` + const).
+
+        Evaluates the symmetry functions on the particles within ``2 r_cut`` of
+        ``indices`` only (twice: with and without ``indices``), so before/after
+        differences of a trial move are exact and cost O(neighbours).
+        """
+        data = self._data(system)
+        idx = _as_indices(indices, data.N)
+        if idx.size == 0:
+            return 0.0
+        rc = float(self.sf_config_["r_cut"])
+        sf = self._sf()
+        s = self.energy_scale
+        sub = _near(data.box, data.points, idx, 2.0 * rc)
+        pts = data.points[sub]
+        in_idx = np.isin(sub, idx)
+        near = np.isin(sub, _near(data.box, data.points, idx, rc))
+        g = sf.compute((data.box, pts)).values @ self.coef_
+        total = float(np.sum(g[in_idx]))
+        others = near & ~in_idx
+        if np.any(others):
+            keep = ~in_idx
+            g_wo = sf.compute((data.box, pts[keep])).values @ self.coef_
+            g_wo_full = np.zeros(len(sub))
+            g_wo_full[keep] = g_wo
+            total += float(np.sum(g[others] - g_wo_full[others]))
+        total = s * (total + self.intercept_ * idx.size)
+        pair = self._pair()
+        if pair is not None:
+            total += pair.local_energy((data.box, data.points), idx)
+        return total
+
+    # ---------------------------------------------------------------- persistence
+    def _get_state(self):
+        meta = {
+            "sf_config": self.sf_config_,
+            "pool_config": self.pool_config_,
+            "intercept": self.intercept_,
+            "rmse_train": self.rmse_train_,
+            "rmse_test": self.rmse_test_,
+            "r2_test": self.r2_test_,
+            "r2_train": self.r2_train_,
+            "dimensions": self.dimensions_,
+            "n_train": self.n_train_,
+            "n_test": self.n_test_,
+        }
+        arrays = {
+            "coef": self.coef_,
+            "selected": self.selected_,
+            "sf_indices": self.sf_indices_,
+            "r2_path": self.r2_path_,
+            "rmse_path_train": self.rmse_path_train_,
+            "rmse_path_test": self.rmse_path_test_,
+        }
+        return meta, arrays
+
+    def _set_state(self, meta, arrays):
+        self.sf_config_ = meta["sf_config"]
+        self.pool_config_ = meta["pool_config"]
+        self.intercept_ = float(meta["intercept"])
+        self.rmse_train_ = float(meta["rmse_train"])
+        self.rmse_test_ = float(meta["rmse_test"])
+        self.r2_test_ = float(meta["r2_test"])
+        self.r2_train_ = float(meta["r2_train"])
+        self.dimensions_ = int(meta["dimensions"])
+        self.n_train_ = int(meta["n_train"])
+        self.n_test_ = int(meta["n_test"])
+        self.coef_ = np.asarray(arrays["coef"], dtype=np.float64)
+        self.selected_ = np.asarray(arrays["selected"], dtype=np.int64)
+        self.sf_indices_ = np.asarray(arrays["sf_indices"], dtype=np.int64)
+        self.r2_path_ = arrays["r2_path"]
+        self.rmse_path_train_ = arrays["rmse_path_train"]
+        self.rmse_path_test_ = arrays["rmse_path_test"]
+        self._sf_cache = None
+
+    @classmethod
+    def load(cls, directory: Any) -> SymmetryFunctionPotential:
+        """Load a potential written by :meth:`save` (JSON + safetensors, SHA-256 checked)."""
+        from hoomd_colloidml.models._base import ModelFileError
+        from hoomd_colloidml.models._base import load as _load
+
+        est = _load(directory)
+        if not isinstance(est, cls):
+            raise ModelFileError(f"{directory} holds a {type(est).__name__}, not a {_CLS}.")
+        return est
+
+    def __repr__(self) -> str:
+        return (
+            f"{_CLS}(scale={self.scale!r}, pair_term={self.pair_term!r}, "
+            f"test_size={self.test_size!r}, random_state={self.random_state!r})"
+        )

@@ -1,0 +1,176 @@
+"""SymmetryFunctionPotential fitted to the ElasticShell and AO many-body references."""
+
+import freud
+import numpy as np
+import pytest
+
+from freud_ext.environment import SymmetryFunctions
+from hoomd_colloidml.lattice import crystal, rattle
+from hoomd_colloidml.models import ForwardSelector
+from hoomd_colloidml.potentials import AsakuraOosawa, ElasticShell, SymmetryFunctionPotential
+from hoomd_colloidml.potentials.elastic_shell import wrap64
+from hoomd_colloidml.potentials.training_data import shell_crystal
+
+
+@pytest.fixture(scope="module")
+def shell_fit():
+    """Rattled hexagonal crystals over rho sigma^2 in [2.4, 4.6] labelled by the reference."""
+    ref = ElasticShell(n_points=200, n_orientations=20)
+    rng = np.random.default_rng(7)
+    frames, energies = [], []
+    for rho in np.arange(2.4, 4.61, 0.1):
+        for amp in (0.01, 0.025, 0.04):
+            s = rattle(shell_crystal("hex2d", 64, rho), amp, seed=int(rng.integers(2**31)))
+            e = ref.energies(s)
+            if np.isfinite(e).all():  # skip the rare hard-core overlaps of rattling
+                frames.append(s)
+                energies.append(e)
+    pot = SymmetryFunctionPotential(scale=1.0, random_state=0).fit(
+        frames,
+        energies,
+        SymmetryFunctions.pool_2d(1.0),
+        selector=ForwardSelector(max_features=20, tol=1e-8),
+    )
+    return pot, frames, energies
+
+
+def test_shell_fit_quality(shell_fit):
+    pot, frames, _ = shell_fit
+    assert len(pot.selected_) <= 20
+    assert pot.r2_test_ >= 0.999
+    assert pot.rmse_test_ / pot.rmse_train_ <= 1.2
+    assert np.all(np.diff(pot.r2_path_) >= -1e-12)
+    assert len(pot.rmse_path_test_) == len(pot.selected_)
+    # the selected set is a valid SymmetryFunctions config that reproduces the fit
+    sf = SymmetryFunctions.from_config(pot.sf_config_)
+    g = sf.compute(frames[0]).values
+    assert np.allclose(pot.reduced_energies(frames[0]), g @ pot.coef_ + pot.intercept_)
+
+
+def _fd_forces(pot, system, h=1e-5):
+    box, pts = system.box, system.positions
+    out = np.zeros((system.N, system.dimensions))
+    for i in range(system.N):
+        for a in range(system.dimensions):
+            p = pts.copy()
+            p[i, a] += h
+            ep = pot.energy((box, wrap64(box, p)))
+            p[i, a] -= 2 * h
+            em = pot.energy((box, wrap64(box, p)))
+            out[i, a] = -(ep - em) / (2 * h)
+    return out
+
+
+def test_shell_fit_forces_are_minus_gradient(shell_fit):
+    pot, frames, _ = shell_fit
+    pot = pot.set_params(scale=50.0)
+    s = frames[len(frames) // 2]
+    e, f, w = pot.forces(s)
+    assert np.allclose(e, pot.energies(s))
+    fd = _fd_forces(pot, s)
+    assert np.max(np.abs(f - fd)) <= 1e-6 * np.max(np.abs(f))
+    # virial xx from an exact affine stretch of box and positions
+    es, lx = [], []
+    for sgn in (1.0, -1.0):
+        b = freud.box.Box(s.box.Lx * (1 + sgn * 1e-5), s.box.Ly, is2D=True)
+        q = s.positions.copy()
+        q[:, 0] *= b.Lx / s.box.Lx
+        es.append(pot.energy((b, q)))
+        lx.append(b.Lx)
+    w_xx = -(es[0] - es[1]) / ((lx[0] - lx[1]) / s.box.Lx)
+    assert w[0] == pytest.approx(w_xx, rel=1e-4)
+    pot.set_params(scale=1.0)
+
+
+def test_shell_fit_local_energy_exact(shell_fit):
+    pot, frames, _ = shell_fit
+    s = frames[3]
+    p = s.positions.copy()
+    p[7, :2] += [0.06, -0.04]
+    p = wrap64(s.box, p)
+    d_local = pot.local_energy((s.box, p), [7]) - pot.local_energy(s, [7])
+    d_full = pot.energy((s.box, p)) - pot.energy(s)
+    assert d_local == pytest.approx(d_full, rel=1e-9, abs=1e-12)
+
+
+def test_save_load_roundtrip(shell_fit, tmp_path):
+    from hoomd_colloidml.models import ModelFileError, load
+
+    pot, frames, _ = shell_fit
+    d = pot.save(tmp_path / "sfpot")
+    again = SymmetryFunctionPotential.load(d)
+    assert np.array_equal(again.energies(frames[0]), pot.energies(frames[0]))
+    assert isinstance(load(d), SymmetryFunctionPotential)
+    assert not list(d.glob("*.pkl"))
+    wfile = d / "weights.safetensors"
+    wfile.write_bytes(wfile.read_bytes()[:-3] + b"xyz")
+    with pytest.raises(ModelFileError, match="SHA-256"):
+        SymmetryFunctionPotential.load(d)
+
+
+def test_wrong_dimension_rejected(shell_fit):
+    pot, _, _ = shell_fit
+    s3 = crystal("fcc", 2, 0.3)
+    with pytest.raises(ValueError, match="fitted on 2D"):
+        pot.energies(s3)
+
+
+def test_bad_fit_inputs(shell_fit):
+    _, frames, energies = shell_fit
+    pool = SymmetryFunctions.pool_2d(1.0)
+    pot = SymmetryFunctionPotential()
+    empty = {"kind": "sf", "r_cut": 1.0, "radial": [], "angular": [], "species": None}
+    with pytest.raises(ValueError, match="empty"):
+        pot.fit(frames[:3], energies[:3], empty)
+    bad = [e.copy() for e in energies[:3]]
+    bad[1][4] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        pot.fit(frames[:3], bad, pool)
+    with pytest.raises(ValueError, match="one energy array per frame"):
+        pot.fit(frames[:3], energies[:2], pool)
+    with pytest.raises(ValueError, match="'test_size'"):
+        SymmetryFunctionPotential(test_size=1.5).fit(frames[:3], energies[:3], pool)
+    with pytest.raises(TypeError, match="'pool'"):
+        pot.fit(frames[:3], energies[:3], [])
+
+
+@pytest.fixture(scope="module")
+def ao_fit():
+    """AO q = 0.4: many-body volume u_mb / z_p on rattled FCC/fluid-like configurations."""
+    q = 0.4
+    geom = AsakuraOosawa(q, 1.0, n_theta=32, n_phi=64)
+    rng = np.random.default_rng(3)
+    frames, targets = [], []
+    pair = AsakuraOosawa(q, 0.1, include_many_body=False)
+    for eta in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45):
+        for amp in (0.03, 0.06, 0.1):
+            s = rattle(crystal("fcc", 3, eta), amp, seed=int(rng.integers(2**31)))
+            if not np.isfinite(pair.pair_energies(s)).all():
+                continue  # hard-core overlap from rattling
+            e = geom.many_body_energies(s) / geom.z_p
+            frames.append(s)
+            targets.append(e)
+    pool = SymmetryFunctions.pool_3d(1.0 + q)
+    pot = SymmetryFunctionPotential(
+        pair_term={"kind": "asakura_oosawa", "q": q, "eta_r": 0.3}, random_state=0
+    ).fit(frames, targets, pool, selector=ForwardSelector(max_features=20, tol=1e-8))
+    return pot, frames, targets, geom
+
+
+def test_ao_many_body_fit(ao_fit):
+    pot, frames, _, geom = ao_fit
+    assert len(pot.selected_) <= 20
+    assert pot.r2_test_ >= 0.999
+    assert pot.rmse_test_ / pot.rmse_train_ <= 1.2
+    # total energy = exact pair term + z_p * fitted volume
+    s = frames[0]
+    ao = AsakuraOosawa(0.4, 0.3, include_many_body=False)
+    assert np.allclose(pot.energies(s), ao.pair_energies(s) + ao.z_p * pot.reduced_energies(s))
+
+
+def test_ao_fit_forces_are_minus_gradient(ao_fit):
+    pot, frames, _, _ = ao_fit
+    s = frames[2]
+    e, f, w = pot.forces(s)
+    fd = _fd_forces(pot, s)
+    assert np.max(np.abs(f - fd)) <= 1e-6 * np.max(np.abs(f))
