@@ -188,6 +188,30 @@ def test_laves_coordination(name):
     np.testing.assert_array_equal(_shell_counts(s, 1, 0), 6)
 
 
+def _large_signatures(system, r_rel=1.75):
+    """Per large particle: the sorted (distance / d_AA, type) list of all neighbours closer
+    than r_rel times the nearest A-A distance (a stacking fingerprint beyond the 1st shell)."""
+    i, j, d = _pairs(system, 2.2)
+    d_aa = d[(system.typeid[i] == 0) & (system.typeid[j] == 0)].min()
+    sigs = []
+    for p in np.flatnonzero(system.typeid == 0):
+        m = (i == p) & (d < r_rel * d_aa)
+        sigs.append(tuple(sorted(zip(np.round(d[m] / d_aa, 4).tolist(), system.typeid[j[m]]))))
+    return sigs
+
+
+def test_laves_stackings_differ_and_mgni2_mixes_them():
+    # thesis Ch. 3.4.3 / Fig. 3.3: the Laves phases are stackings of the same layers; half of
+    # the large particles of MgNi2 are in the MgCu2 environment and half in the MgZn2 one
+    cu = _large_signatures(crystal("mgcu2", 3, 0.5, size_ratio=0.82))
+    zn = _large_signatures(crystal("mgzn2", (4, 3, 3), 0.5, size_ratio=0.82))
+    ni = _large_signatures(crystal("mgni2", (4, 3, 2), 0.5, size_ratio=0.82))
+    assert len(set(cu)) == 1 and len(set(zn)) == 1 and set(cu) != set(zn)
+    assert len(cu[0]) > 16  # beyond the first shell (4 A + 12 B)
+    assert set(ni) == set(cu) | set(zn)
+    assert ni.count(cu[0]) == ni.count(zn[0]) == len(ni) // 2
+
+
 def test_hcp_is_not_fcc():
     # same coordination, different second-shell stacking: HCP has 2 neighbours at
     # sqrt(8/3) a ... FCC has 6 at sqrt(2) a; check via the number at sqrt(2) a
