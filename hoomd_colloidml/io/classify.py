@@ -258,7 +258,8 @@ def classify_trajectory(
     Writes ``log/particles/colloidml/labels`` (int32 index into the classes),
     ``log/particles/colloidml/probabilities`` (N, C), ``log/colloidml/fractions`` (C,),
     ``log/colloidml/largest_cluster`` (when ``cluster_class`` is set) and, in the first
-    frame, ``log/colloidml/classes`` (the JSON list of class names).
+    frame, ``log/colloidml/classes`` (the JSON list of class names as UTF-8 bytes in an
+    int8 array: ``json.loads(bytes(arr))``).
 
     Args:
         source (str): Input trajectory (never modified).

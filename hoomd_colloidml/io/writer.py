@@ -169,8 +169,9 @@ def write_with_logs(
             ``log/particles/colloidml/<name>``; per-frame arrays as
             ``log/colloidml/<name>``.
         frames: Frame selection (see :func:`~hoomd_colloidml.io.parse_frames`).
-        static_logs (dict): Per-file values (arrays or str) written in the first frame
-            only as ``log/colloidml/<name>``.
+        static_logs (dict): Per-file values written in the first frame only as
+            ``log/colloidml/<name>``; text is stored as its UTF-8 bytes (int8 array;
+            ``bytes(arr).decode()`` reads it back).
         overwrite (bool): Replace an existing ``destination``.
         progress (bool): Show a progress bar.
 
@@ -235,8 +236,11 @@ def write_with_logs(
                     )
                     if j == 0 and static_logs:
                         for k, v in static_logs.items():
+                            # text as int8 bytes: gsd.hoomd cannot inherit str log chunks
                             new[SCALAR_PREFIX + k] = (
-                                v if isinstance(v, str) else np.ascontiguousarray(v)
+                                np.frombuffer(v.encode("utf-8"), dtype=np.int8).copy()
+                                if isinstance(v, str)
+                                else np.ascontiguousarray(v)
                             )
                     ents = info.frame_entries(i)
                     own = [info.names[k] for k in ents["id"]]
