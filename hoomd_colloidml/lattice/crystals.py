@@ -21,9 +21,9 @@ Sources of the coordinates (fractional, conventional cells):
   Na sits in a 24-vertex snub cube of Zn.
 * MgCu2 (C15, Fd-3m, origin choice 1): Mg 8a (0,0,0)+diamond, Cu 16d (5/8,5/8,5/8)-orbit.
 * MgZn2 (C14, P6_3/mmc): Mg 4f (1/3,2/3,z), Zn 2a (0,0,0), Zn 6h (x,2x,1/4). Ideal Laves
-  geometry z = 1/16, x = −1/6, c/a = √(8/3) (experimental MgZn2: z = 0.062, x = −0.1697, which
-  differ by < 2 % of a; the ideal values make all three Laves phases share the same first
-  coordination shells, as the thesis notes in Ch. 3.4.3).
+  geometry z = 1/16, x = −1/6, c/a = √(8/3) (commonly quoted experimental MgZn2 values
+  z = 0.062, x = −0.1697 differ by < 2 % of a; the ideal values make all three Laves phases
+  share the same first coordination shells, as the thesis notes in Ch. 3.4.3).
 * MgNi2 (C36, P6_3/mmc): Mg 4e (0,0,z1), Mg 4f (1/3,2/3,z2), Ni 4f (1/3,2/3,z3), Ni 6g
   (1/2,0,0), Ni 6h (x,2x,1/4); ideal z1 = 3/32, z2 = 27/32, z3 = 1/8, x = 1/6,
   c/a = 2√(8/3) (AFLOW prototype AB2_hP24_194_ef_fgh; experimental z1 = 0.094, z2 = 0.844,
