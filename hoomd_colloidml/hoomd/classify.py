@@ -43,7 +43,8 @@ def system_from_state(state: Any) -> System | None:
     box = freud.box.Box.from_box([b.Lx, b.Ly, b.Lz, b.xy, b.xz, b.yz], dimensions=dims)
     if dims == 2:
         pos[:, 2] = 0.0
-    return System(box, box.wrap(pos), typeid, list(state.particle_types), diam)
+    # HOOMD keeps positions inside the box (freud.Box.wrap would round them to float32)
+    return System(box, pos, typeid, list(state.particle_types), diam)
 
 
 class ClassifyEnvironments(hoomd.custom.Action):

@@ -25,7 +25,7 @@ def local_system(snap: Any, types: list[str]) -> System:
         pos[:, 2] = 0.0
     return System(
         box,
-        box.wrap(pos),
+        pos,  # HOOMD keeps positions inside the box; freud.wrap would round to float32
         np.array(snap.particles.typeid),
         list(types),
         np.array(snap.particles.diameter, dtype=np.float64),
@@ -106,7 +106,12 @@ class ManyBodyForce(hoomd.md.force.Custom):
             return {}
         with self.nlist.cpu_local_nlist_arrays as arrays:
             i, j = nlist_pairs(arrays, system.N)
-        d = system.box.wrap(system.positions[j] - system.positions[i])
+        m = np.asarray(system.box.to_matrix(), dtype=np.float64)
+        if system.dimensions == 2:
+            m[2, 2] = 1.0
+        frac = (system.positions[j] - system.positions[i]) @ np.linalg.inv(m).T
+        frac -= np.round(frac)  # float64 minimum image (freud would round to float32)
+        d = frac @ m.T
         r = np.linalg.norm(d, axis=1)
         keep = r < self.potential.r_cut
         nl = freud.locality.NeighborList.from_arrays(
