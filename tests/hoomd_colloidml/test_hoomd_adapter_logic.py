@@ -4,7 +4,7 @@ HOOMD-blue is not installable here, so a stub module provides exactly the names 
 adapters use (``hoomd.custom.Action``, ``hoomd.logging.log``, ``hoomd.md.force.Custom``,
 ``hoomd.write.CustomWriter``, ``hoomd.trigger.Periodic``) and fake objects mimic
 ``state.cpu_local_snapshot`` (rank-local arrays in storage order with tags) and
-``cpu_local_force_arrays``. The real-HOOMD tests are in tests/hoomd_colloidml/hoomd/test_hoomd_ops.py.
+``cpu_local_force_arrays``. Real-HOOMD tests: tests/hoomd_colloidml/hoomd/test_hoomd_ops.py.
 """
 
 from __future__ import annotations
