@@ -1,0 +1,139 @@
+"""Small torch helpers shared by the network models: seeded training loop, (de)serialisation.
+
+The number of threads is whatever ``torch.set_num_threads`` says; nothing here changes it.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+__all__ = ["train", "state_to_numpy", "load_numpy_state", "split_indices", "param_groups"]
+
+
+def param_groups(net: torch.nn.Module, alpha: float) -> list[dict]:
+    """Optimizer groups adding the gradient of ``alpha·Σ w²`` (weights only, not biases).
+
+    For SGD and (non-decoupled) Adam, ``weight_decay = 2·alpha`` on the weights is exactly
+    the gradient of the penalty term ``alpha·Σ_j w_j²`` of the loss (e.g. thesis Eq. 4.6).
+    """
+    w = [p for n, p in net.named_parameters() if n.endswith("weight")]
+    b = [p for n, p in net.named_parameters() if not n.endswith("weight")]
+    return [{"params": w, "weight_decay": 2.0 * float(alpha)},
+            {"params": b, "weight_decay": 0.0}]
+
+
+def split_indices(n: int, fraction: float, rng: np.random.Generator, min_val: int = 5,
+                  stratify: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Random train/validation split; no validation set when it would be too small."""
+    n_val = int(round(fraction * n))
+    if fraction <= 0 or n_val < min_val or n - n_val < min_val:
+        return np.arange(n), None
+    if stratify is None:
+        perm = rng.permutation(n)
+        return np.sort(perm[n_val:]), np.sort(perm[:n_val])
+    val = []
+    for c in np.unique(stratify):
+        idx = rng.permutation(np.flatnonzero(stratify == c))
+        val.append(idx[: int(round(fraction * len(idx)))])
+    val = np.sort(np.concatenate(val))
+    mask = np.ones(n, bool)
+    mask[val] = False
+    return np.flatnonzero(mask), (val if len(val) else None)
+
+
+def train(
+    net: torch.nn.Module,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    X: torch.Tensor,
+    y: torch.Tensor,
+    optimizer: torch.optim.Optimizer,
+    *,
+    max_epochs: int,
+    batch_size: int,
+    generator: torch.Generator,
+    X_val: torch.Tensor | None = None,
+    y_val: torch.Tensor | None = None,
+    patience: int = 10,
+    tol: float = 1e-4,
+    penalty: Callable[[], torch.Tensor] | None = None,
+    progress: bool = False,
+    desc: str = "training",
+) -> dict:
+    """Mini-batch training with early stopping; the best parameters are restored.
+
+    The monitored quantity is the validation loss if a validation set is given, else the
+    training loss. Training stops after ``patience`` epochs without a relative improvement
+    larger than ``tol``.
+
+    Returns:
+        dict: ``{"loss": [...], "val_loss": [...], "n_epochs": int, "best_epoch": int}``.
+    """
+    n = X.shape[0]
+    hist: dict = {"loss": [], "val_loss": []}
+    best = np.inf
+    best_state = copy.deepcopy(net.state_dict())
+    best_epoch = 0
+    bad = 0
+    epochs = range(max_epochs)
+    if progress:
+        from tqdm.auto import tqdm
+
+        epochs = tqdm(epochs, desc=desc, leave=False)
+    epoch = -1
+    for epoch in epochs:
+        net.train()
+        perm = torch.randperm(n, generator=generator)
+        total = 0.0
+        for start in range(0, n, batch_size):
+            idx = perm[start : start + batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(net(X[idx]), y[idx])
+            total += float(loss.detach()) * len(idx)
+            if penalty is not None:
+                loss = loss + penalty()
+            loss.backward()
+            optimizer.step()
+        hist["loss"].append(total / n)
+        net.eval()
+        if X_val is not None:
+            with torch.no_grad():
+                monitored = float(loss_fn(net(X_val), y_val))
+            hist["val_loss"].append(monitored)
+        else:
+            monitored = hist["loss"][-1]
+        if not np.isfinite(monitored):
+            break
+        if (not np.isfinite(best)) or monitored < best - tol * abs(best):
+            best = monitored
+            best_state = copy.deepcopy(net.state_dict())
+            best_epoch = epoch
+            bad = 0
+        else:
+            bad += 1
+            if bad >= patience:
+                break
+    net.load_state_dict(best_state)
+    net.eval()
+    hist["n_epochs"] = epoch + 1
+    hist["best_epoch"] = best_epoch
+    return hist
+
+
+def state_to_numpy(net: torch.nn.Module, prefix: str = "net.") -> dict[str, np.ndarray]:
+    """Parameters of ``net`` as float64-preserving numpy arrays keyed by ``prefix + name``."""
+    return {prefix + k: v.detach().cpu().numpy().copy() for k, v in net.state_dict().items()}
+
+
+def load_numpy_state(net: torch.nn.Module, arrays: dict[str, np.ndarray],
+                     prefix: str = "net.") -> None:
+    """Load arrays written by :func:`state_to_numpy` (strict: names and shapes must match)."""
+    state = {k[len(prefix):]: torch.from_numpy(np.array(v)) for k, v in arrays.items()
+             if k.startswith(prefix)}
+    try:
+        net.load_state_dict(state, strict=True)
+    except RuntimeError as err:
+        raise ValueError(f"The stored weights do not fit the network: {err}") from None

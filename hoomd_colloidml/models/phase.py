@@ -1,0 +1,214 @@
+"""Supervised classification of local environments (thesis Ch. 3.3): softmax network or MLP."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from hoomd_colloidml.models import _torch
+from hoomd_colloidml.models._base import (
+    SavableMixin,
+    _classes_from_json,
+    _classes_to_json,
+    check_param,
+    check_random_seed,
+    is_int,
+    is_real,
+    register_model,
+    resolve_feature_names,
+)
+
+__all__ = ["PhaseClassifier"]
+
+_ACTIVATIONS = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid}
+
+
+def build_mlp(d_in: int, hidden: tuple[int, ...], d_out: int, activation: str) -> torch.nn.Module:
+    """``Linear → act → … → Linear`` (no hidden layer: a single linear layer)."""
+    layers: list[torch.nn.Module] = []
+    prev = d_in
+    for h in hidden:
+        layers += [torch.nn.Linear(prev, h), _ACTIVATIONS[activation]()]
+        prev = h
+    layers.append(torch.nn.Linear(prev, d_out))
+    return torch.nn.Sequential(*layers)
+
+
+def standardize_fit(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and scale (std, or 1 for constant columns) of the columns of ``X``."""
+    mean = X.mean(axis=0)
+    sd = X.std(axis=0)
+    return mean, np.where(sd > 0, sd, 1.0)
+
+
+@register_model
+class PhaseClassifier(SavableMixin, ClassifierMixin, BaseEstimator):
+    """Classify local environments (crystal phases, fluid) from descriptor vectors.
+
+    ``hidden=()`` is the single-layer network of Ch. 3.3: the standardized inputs feed one
+    linear layer with a softmax output, trained on the cross-entropy; ``hidden=(h, ...)``
+    inserts hidden layers (an MLP). Adam, mini-batches, an L2 penalty ``alpha·Σw²`` on the
+    weights, and early stopping on a stratified validation split.
+
+    Args:
+        hidden (tuple[int, ...]): Hidden layer widths; ``()`` for the softmax network.
+        activation (str): Hidden activation, "tanh", "relu" or "sigmoid".
+        alpha (float): L2 weight-decay coefficient.
+        learning_rate (float): Adam learning rate.
+        batch_size (int): Mini-batch size.
+        max_epochs (int): Maximum number of epochs.
+        validation_fraction (float): Fraction held out for early stopping (0 disables it).
+        patience (int): Epochs without improvement before stopping.
+        random_state (None | int): Seed for initialisation, split and shuffling.
+        descriptor_config (dict | None): Configuration of the describer that made ``X``.
+        feature_names (list[str] | None): Names of the ``d`` input features.
+        verbose (bool): Show a progress bar.
+
+    Attributes:
+        classes_ ((n_classes,) numpy.ndarray): Class labels.
+        mean_, scale_ ((d,) numpy.ndarray): Input standardization.
+        history_ (dict): Training and validation loss per epoch.
+
+    Example:
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> X = np.r_[rng.normal(0, 1, (100, 3)), rng.normal(4, 1, (100, 3))]
+        >>> y = np.r_[["fluid"] * 100, ["fcc"] * 100]
+        >>> clf = PhaseClassifier(random_state=0, max_epochs=50).fit(X, y)
+        >>> clf.predict([[4.0, 4.0, 4.0]]).tolist()
+        ['fcc']
+    """
+
+    def __init__(
+        self,
+        hidden=(),
+        activation="tanh",
+        alpha=1e-5,
+        learning_rate=1e-2,
+        batch_size=256,
+        max_epochs=200,
+        validation_fraction=0.1,
+        patience=10,
+        random_state=None,
+        descriptor_config=None,
+        feature_names=None,
+        verbose=False,
+    ):
+        self.hidden = hidden
+        self.activation = activation
+        self.alpha = alpha
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.random_state = random_state
+        self.descriptor_config = descriptor_config
+        self.feature_names = feature_names
+        self.verbose = verbose
+
+    def _check_params(self) -> tuple[int, ...]:
+        h = self.hidden
+        ok = isinstance(h, (tuple, list)) and all(is_int(v, 1) for v in h)
+        check_param(self, "hidden", ok, "a tuple of ints >= 1 (() for the softmax network)")
+        check_param(self, "activation", self.activation in _ACTIVATIONS,
+                    f"one of {sorted(_ACTIVATIONS)}")
+        check_param(self, "alpha", is_real(self.alpha, 0.0), "a float >= 0")
+        check_param(self, "learning_rate", is_real(self.learning_rate) and self.learning_rate > 0,
+                    "a float > 0")
+        check_param(self, "batch_size", is_int(self.batch_size, 1), "an int >= 1")
+        check_param(self, "max_epochs", is_int(self.max_epochs, 1), "an int >= 1")
+        check_param(self, "patience", is_int(self.patience, 1), "an int >= 1")
+        check_param(self, "validation_fraction",
+                    is_real(self.validation_fraction, 0.0) and self.validation_fraction < 1,
+                    "a float in [0, 1)")
+        return tuple(int(v) for v in h)
+
+    def _net(self, d: int) -> torch.nn.Module:
+        return build_mlp(d, tuple(int(v) for v in self.hidden), len(self.classes_),
+                         self.activation)
+
+    def fit(self, X, y):
+        """Train the network.
+
+        Args:
+            X ((N, d) array_like): Descriptor vectors (e.g. averaged bond-order vectors).
+            y ((N,) array_like): Class labels.
+
+        Returns:
+            PhaseClassifier: self.
+
+        Raises:
+            ValueError: NaN/inf in ``X``, fewer than two classes, invalid parameters.
+        """
+        self._check_params()
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        self.classes_, yi = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                "PhaseClassifier needs at least 2 classes in y to train; got 1 class "
+                f"({self.classes_[0]!r})."
+            )
+        self.feature_names_ = resolve_feature_names(self, X.shape[1])
+        self.mean_, self.scale_ = standardize_fit(X)
+        seed = check_random_seed(self.random_state)
+        rng = np.random.default_rng(seed)
+        gen = torch.Generator().manual_seed(seed)
+        tr, va = _torch.split_indices(len(X), self.validation_fraction, rng, stratify=yi)
+        Xt = torch.from_numpy(((X - self.mean_) / self.scale_).astype(np.float32))
+        yt = torch.from_numpy(yi.astype(np.int64))
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            self.net_ = self._net(X.shape[1])
+        opt = torch.optim.Adam(_torch.param_groups(self.net_, self.alpha),
+                               lr=float(self.learning_rate))
+        self.history_ = _torch.train(
+            self.net_, torch.nn.functional.cross_entropy, Xt[tr], yt[tr], opt,
+            max_epochs=int(self.max_epochs), batch_size=int(self.batch_size), generator=gen,
+            X_val=None if va is None else Xt[va], y_val=None if va is None else yt[va],
+            patience=int(self.patience),
+            progress=bool(self.verbose), desc="PhaseClassifier",
+        )
+        self.n_iter_ = self.history_["n_epochs"]
+        return self
+
+    def _logits(self, X) -> torch.Tensor:
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        Xt = torch.from_numpy(((X - self.mean_) / self.scale_).astype(np.float32))
+        with torch.no_grad():
+            return self.net_(Xt)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities (softmax outputs), shape ``(N, n_classes)``."""
+        return torch.softmax(self._logits(X), dim=1).numpy().astype(np.float64)
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable class of each row, shape ``(N,)``."""
+        idx = self._logits(X).argmax(dim=1).numpy()
+        return self.classes_[idx]
+
+    # ---- persistence
+    def _get_state(self):
+        meta = {
+            "n_features_in": int(self.n_features_in_),
+            "classes": _classes_to_json(self.classes_),
+            "scaling": {"mean": self.mean_.tolist(), "scale": self.scale_.tolist()},
+            "history": self.history_,
+        }
+        return meta, _torch.state_to_numpy(self.net_)
+
+    def _set_state(self, meta, arrays):
+        self.n_features_in_ = int(meta["n_features_in"])
+        self.classes_ = _classes_from_json(meta["classes"])
+        self.mean_ = np.asarray(meta["scaling"]["mean"], dtype=np.float64)
+        self.scale_ = np.asarray(meta["scaling"]["scale"], dtype=np.float64)
+        self.history_ = meta["history"]
+        self.n_iter_ = self.history_["n_epochs"]
+        self.net_ = self._net(self.n_features_in_)
+        _torch.load_numpy_state(self.net_, arrays)
+        self.net_.eval()
