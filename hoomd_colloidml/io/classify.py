@@ -111,7 +111,18 @@ class OnTheFlyClassifier:
         classes (numpy.ndarray): The model's classes.
 
     Example:
-        >>> clf = OnTheFlyClassifier.__new__(OnTheFlyClassifier)  # doctest: +SKIP
+        >>> import numpy as np
+        >>> from freud_ext.order import BondOrderDescriptor
+        >>> from hoomd_colloidml.lattice import crystal
+        >>> class Q6Model:  # any fitted model with a descriptor, predict and classes_
+        ...     descriptor = BondOrderDescriptor(l=[6])
+        ...     classes_ = np.array(["fluid", "crystal"])
+        ...     def predict(self, X):
+        ...         return np.where(X[:, 0] > 0.4, "crystal", "fluid")
+        >>> clf = OnTheFlyClassifier(Q6Model(), cluster_class="crystal")
+        >>> clf = clf.compute(crystal("fcc", 3, 0.55))
+        >>> clf.fractions.tolist(), clf.largest_cluster
+        ([0.0, 1.0], 108)
     """
 
     def __init__(
