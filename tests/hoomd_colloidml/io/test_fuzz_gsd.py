@@ -9,7 +9,9 @@ each file must be read (every chunk gsd returns equals the bytes the index point
 at) or refused with :class:`~hoomd_colloidml.io.GSDFormatError` / ``ValueError``.
 
 CI runs 300 files; ``--validate`` runs 10^4 (``python tests/hoomd_colloidml/io/
-test_fuzz_gsd.py --count 10000`` runs the same campaign by hand).
+test_fuzz_gsd.py --count 10000`` runs the same campaign by hand; ``--raw 10000`` opens
+the same mutated files with gsd alone, in forked children, to count what validation
+prevents: crashes and > 2 GiB allocations).
 """
 
 from __future__ import annotations
@@ -117,9 +119,9 @@ def base_files(directory: Path) -> list[Path]:
     ]
     try:
         from hoomd_colloidml.engine import MonteCarlo
-        from hoomd_colloidml.lattice import crystal
+        from hoomd_colloidml.lattice import crystal, rattle
 
-        mc = MonteCarlo(crystal("fcc", 1, 0.5), seed=1)
+        mc = MonteCarlo(rattle(crystal("fcc", 2, 0.5), 0.02, seed=0), seed=1)
         p = directory / "seed_engine.gsd"
         writer = mc.trajectory(str(p), every=1)
         mc.run(2, progress=False)
@@ -210,6 +212,46 @@ def run_campaign(count: int, seed: int = 2026, timeout: float = 3600) -> dict:
         return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def raw_gsd_campaign(count: int, seed: int = 2026) -> dict:
+    """The same mutated files opened by gsd alone (no validation), each in a forked child.
+
+    Shows what the validation prevents: a child killed by a signal is a crash, one that
+    hits the 2 GiB address-space limit (MemoryError) asked for > 2 GiB. Not run in CI.
+    """
+    import resource
+
+    import gsd.hoomd
+
+    rng = np.random.default_rng(seed)
+    stats = {"read": 0, "error": 0, "crash": 0, "oom": 0, "hang": 0}
+    with tempfile.TemporaryDirectory() as d:
+        seeds = [p.read_bytes() for p in base_files(Path(d))]
+        cur = Path(d) / "current.gsd"
+        for k in range(count):
+            cur.write_bytes(mutate(seeds[k % len(seeds)], rng))
+            pid = os.fork()
+            if pid == 0:  # child: open and read every frame with gsd alone
+                code = 0
+                try:
+                    resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+                    __import__("signal").alarm(20)
+                    with gsd.hoomd.open(str(cur), "r") as f:
+                        for _frame in f:
+                            pass
+                except MemoryError:
+                    code = 3
+                except BaseException:  # noqa: BLE001
+                    code = 2
+                os._exit(code)
+            _, status = os.waitpid(pid, 0)
+            if os.WIFSIGNALED(status):
+                sig = os.WTERMSIG(status)
+                stats["hang" if sig == 14 else "crash"] += 1
+            else:
+                stats[{0: "read", 2: "error", 3: "oom"}[os.WEXITSTATUS(status)]] += 1
+    return stats
+
+
 def _check(stats: dict, count: int) -> None:
     assert sum(stats[k] for k in ("read", "refused", "oom", "mismatch", "error")) == count
     assert stats["oom"] == 0 and stats["mismatch"] == 0 and stats["error"] == 0, stats
@@ -237,6 +279,9 @@ def test_fuzz_10k():
 if __name__ == "__main__":
     if sys.argv[1] == "--worker":
         print(json.dumps(worker(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])))
+    elif sys.argv[1] == "--raw":
+        n = int(sys.argv[2])
+        print(json.dumps(raw_gsd_campaign(n, int(sys.argv[3]) if len(sys.argv) > 3 else 2026)))
     elif sys.argv[1] == "--count":
         n = int(sys.argv[2])
         stats = run_campaign(n, seed=int(sys.argv[3]) if len(sys.argv) > 3 else 2026)
