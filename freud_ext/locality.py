@@ -271,6 +271,16 @@ def _box_matrix(box: freud.box.Box) -> np.ndarray:
     return mat
 
 
+def _wrap64(box: freud.box.Box, vectors: np.ndarray) -> np.ndarray:
+    """Minimum-image vectors in double precision (freud's ``Box.wrap`` returns float32)."""
+    mat = _box_matrix(box)
+    frac = np.linalg.solve(mat, np.asarray(vectors, dtype=np.float64).T)
+    frac -= np.round(frac)
+    if box.is2D:
+        frac[2] = 0.0
+    return (mat @ frac).T
+
+
 def _fractional(box: freud.box.Box, points: np.ndarray) -> np.ndarray:
     frac = np.linalg.solve(_box_matrix(box), points.T).T + 0.5
     frac -= np.floor(frac)  # wrap points that sit exactly on the upper face
@@ -403,7 +413,7 @@ def nlist_arrays(nlist: freud.locality.NeighborList, box: freud.box.Box, points:
     if len(qi) and (np.any(qi[1:] < qi[:-1]) or np.any((qi[1:] == qi[:-1]) & (pj[1:] < pj[:-1]))):
         o = np.lexsort((pj, qi))
         qi, pj = qi[o], pj[o]
-    vec = np.asarray(box.wrap(points[pj] - points[qi]), dtype=np.float64)
+    vec = _wrap64(box, points[pj] - points[qi])
     return _offsets(np.bincount(qi, minlength=n)), qi, pj, vec
 
 
