@@ -72,6 +72,9 @@ class ClassifyEnvironments(hoomd.custom.Action):
         cluster_class: Class whose largest cluster is logged (None: not computed).
         cluster_neighbors (dict): freud query arguments for the cluster (default: the
             descriptor's neighbour list).
+        gsd_precision (bool): Round positions to float32, as ``hoomd.write.GSD`` stores
+            them, before describing, so that the labels equal those ``colloidml
+            classify`` computes later from the written frames (default True).
 
     Loggables:
         labels ((N,) int32, ``particle``): Index into the model's classes, tag order.
@@ -96,8 +99,10 @@ class ClassifyEnvironments(hoomd.custom.Action):
         every: int = 1000,
         cluster_class: Any = None,
         cluster_neighbors: dict | None = None,
+        gsd_precision: bool = True,
     ) -> None:
         super().__init__()
+        self.gsd_precision = bool(gsd_precision)
         if isinstance(model, str | os.PathLike):
             model = load_model(model)
         if not isinstance(every, int | np.integer) or isinstance(every, bool) or every < 1:
@@ -129,6 +134,10 @@ class ClassifyEnvironments(hoomd.custom.Action):
         system = system_from_state(self._state)
         if system is None:  # MPI rank != 0
             return
+        if self.gsd_precision:
+            pos32 = system.positions.astype(np.float32)
+            system = System(system.box, system.box.wrap(pos32.astype(np.float64)),
+                            system.typeid, system.types, system.diameters)
         self.core.compute(system)
         self._labels = self.core.labels
         if self.core.probabilities is not None:
