@@ -64,8 +64,10 @@ class ManyBodyForce(hoomd.md.force.Custom):
     When ``nlist`` is a HOOMD neighbour list (HOOMD >= 4.5) its pairs are read through
     ``cpu_local_nlist_arrays`` and handed to the potential as a
     :class:`freud.locality.NeighborList` (``potential.forces(system,
-    neighbors=...)``; the potential must accept ``neighbors``). Give the list a
-    cutoff ``>= potential.r_cut``.
+    neighbors=...)``; the potential must accept ``neighbors``). Give the list a base
+    cutoff ``>= potential.r_cut`` (``hoomd.md.nlist.Cell(buffer=0.4,
+    default_r_cut=potential.r_cut)``) and append it to ``sim.operations.computes`` when
+    no pair force uses it; pairs beyond ``potential.r_cut`` are dropped.
 
     Single MPI rank only: under domain decomposition the ghost particles would need
     forces too, so :meth:`set_forces` raises ``RuntimeError`` on more than one rank.
