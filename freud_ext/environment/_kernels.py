@@ -61,7 +61,7 @@ def symmetry_functions(
     pair_index,
     gradients,
 ):
-    """G2 / G3 values (N, M) and, optionally, dG_i/dr_j for every pair (P, M, 3).
+    """G2 / G3 values (N, M) and, optionally, dG_i/dr_j for every pair, stored (P, 3, M).
 
     Feature layout: radial block ``s * M2 + a`` for neighbour species ``s``; angular
     block ``S * M2 + pair_index[s_j, s_k] * M3 + b``.
@@ -73,14 +73,20 @@ def symmetry_functions(
     m_tot = n_species * m2 + n_pairs_sp * m3
     values = np.zeros((n, m_tot))
     if gradients:
-        grads = np.zeros((vectors.shape[0], m_tot, 3))
+        grads = np.zeros((vectors.shape[0], 3, m_tot))
     else:
-        grads = np.zeros((0, m_tot, 3))
+        grads = np.zeros((0, 3, m_tot))
     n_eu = ang_eta_u.shape[0]
     n_xl = ang_xl_xi.shape[0]
     e_u = np.empty(n_eu)
     a_xl = np.empty(n_xl)
     da_xl = np.empty(n_xl)
+    pe_b = np.empty(m3)
+    av_b = np.empty(m3)
+    dav_b = np.empty(m3)
+    eta_b = np.empty(m3)
+    for b in range(m3):
+        eta_b[b] = ang_eta_u[ang_eta_idx[b]]
     ang_off = n_species * m2
     for i in range(n):
         start = segments[i]
@@ -98,7 +104,7 @@ def symmetry_functions(
                 if gradients:
                     dg = g * (dfc - 2.0 * rad_eta[a] * dr * fc) / r
                     for c in range(3):
-                        grads[p, off + a, c] = dg * vectors[p, c]
+                        grads[p, c, off + a] = dg * vectors[p, c]
         if m3 == 0:
             continue
         # ---- angular G3 (Eq. 2.6), unordered pairs {j, k} of neighbours of i
@@ -175,21 +181,24 @@ def symmetry_functions(
                 ub_y = 2.0 * (by + cy)
                 ub_z = 2.0 * (bz + cz)
                 for b in range(m3):
-                    xl = ang_xl_idx[b]
-                    ee = e_u[ang_eta_idx[b]]
-                    eta = ang_eta_u[ang_eta_idx[b]]
-                    pe = ang_pref[b] * ee
-                    av = a_xl[xl]
+                    pe_b[b] = ang_pref[b] * e_u[ang_eta_idx[b]]
+                    av_b[b] = a_xl[ang_xl_idx[b]]
+                    dav_b[b] = da_xl[ang_xl_idx[b]]
+                gj = grads[pj]
+                gk = grads[pk]
+                for b in range(m3):
+                    pe = pe_b[b]
+                    av = av_b[b]
                     values[i, off + b] += pe * av * ff
-                    s_cos = pe * da_xl[xl] * ff
-                    s_e = -pe * av * ff * eta
+                    s_cos = pe * dav_b[b] * ff
+                    s_e = -pe * av * ff * eta_b[b]
                     s_f = pe * av
-                    grads[pj, off + b, 0] += s_cos * dca_x + s_e * ua_x + s_f * dfa_x
-                    grads[pj, off + b, 1] += s_cos * dca_y + s_e * ua_y + s_f * dfa_y
-                    grads[pj, off + b, 2] += s_cos * dca_z + s_e * ua_z + s_f * dfa_z
-                    grads[pk, off + b, 0] += s_cos * dcb_x + s_e * ub_x + s_f * dfb_x
-                    grads[pk, off + b, 1] += s_cos * dcb_y + s_e * ub_y + s_f * dfb_y
-                    grads[pk, off + b, 2] += s_cos * dcb_z + s_e * ub_z + s_f * dfb_z
+                    gj[0, off + b] += s_cos * dca_x + s_e * ua_x + s_f * dfa_x
+                    gj[1, off + b] += s_cos * dca_y + s_e * ua_y + s_f * dfa_y
+                    gj[2, off + b] += s_cos * dca_z + s_e * ua_z + s_f * dfa_z
+                    gk[0, off + b] += s_cos * dcb_x + s_e * ub_x + s_f * dfb_x
+                    gk[1, off + b] += s_cos * dcb_y + s_e * ub_y + s_f * dfb_y
+                    gk[2, off + b] += s_cos * dcb_z + s_e * ub_z + s_f * dfb_z
     return values, grads
 
 
@@ -197,7 +206,7 @@ def symmetry_functions(
 def contract_forces(segments, j_idx, grads, de_dg, dim):
     """F_j = -sum_i sum_m dE/dG_im dG_im/dr_j (including j = i self terms)."""
     n = segments.shape[0] - 1
-    m = grads.shape[1]
+    m = grads.shape[2]
     forces = np.zeros((n, dim))
     for i in range(n):
         for p in range(segments[i], segments[i + 1]):
@@ -205,7 +214,7 @@ def contract_forces(segments, j_idx, grads, de_dg, dim):
             for c in range(dim):
                 s = 0.0
                 for a in range(m):
-                    s += de_dg[i, a] * grads[p, a, c]
+                    s += de_dg[i, a] * grads[p, c, a]
                 # dG_i/dr_i = -sum_j dG_i/dr_j
                 forces[j, c] -= s
                 forces[i, c] += s
@@ -216,14 +225,14 @@ def contract_forces(segments, j_idx, grads, de_dg, dim):
 def pair_derivatives(segments, grads, de_dg):
     """Per pair p = (i, j): dE_i/dr_j = sum_m dE/dG_im dG_im/dr_j, (P, 3)."""
     n = segments.shape[0] - 1
-    m = grads.shape[1]
+    m = grads.shape[2]
     out = np.zeros((grads.shape[0], 3))
     for i in range(n):
         for p in range(segments[i], segments[i + 1]):
             for c in range(3):
                 s = 0.0
                 for a in range(m):
-                    s += de_dg[i, a] * grads[p, a, c]
+                    s += de_dg[i, a] * grads[p, c, a]
                 out[p, c] = s
     return out
 

@@ -304,8 +304,13 @@ class SymmetryFunctions(Compute):
 
     @computed_property
     def gradients(self) -> np.ndarray:
-        """((P, M, 3) numpy.ndarray): dG_im / dr_j for pair p = (i, j) of :attr:`pair_indices`."""
-        return self._need_grads()
+        """((P, M, 3) numpy.ndarray): dG_im / dr_j for pair p = (i, j) of :attr:`pair_indices`.
+
+        A read-only strided view of the kernel's (P, 3, M) array.
+        """
+        view = self._need_grads().transpose(0, 2, 1)
+        view.flags.writeable = False
+        return view
 
     @computed_property
     def pair_indices(self) -> np.ndarray:
@@ -326,9 +331,9 @@ class SymmetryFunctions(Compute):
     def self_gradients(self) -> np.ndarray:
         """((N, M, 3) numpy.ndarray): dG_im / dr_i = -sum_j dG_im / dr_j."""
         g = self._need_grads()
-        out = np.zeros((len(self._values),) + g.shape[1:])
+        out = np.zeros((len(self._values), 3, g.shape[2]))
         np.add.at(out, self._pairs.i, -g)
-        return out
+        return out.transpose(0, 2, 1).copy()
 
     def _check_de_dg(self, de_dg: Any) -> np.ndarray:
         if not self._computed:
