@@ -9,8 +9,8 @@ Subcommands (``colloidml SUBCOMMAND --help`` for the options of each)::
     colloidml info MODEL_DIR|TRAJ.gsd
 
 Errors print one line ``colloidml: error: ...`` on stderr and exit with status 1
-(130 after Ctrl-C, 143 after SIGTERM); outputs are written atomically, so an
-interrupted command leaves no partial file.
+(130 after Ctrl-C, 143 after SIGTERM; ``COLLOIDML_DEBUG=1`` shows tracebacks); outputs
+are written atomically, so an interrupted command leaves no partial file.
 """  # noqa: E501
 
 from __future__ import annotations
@@ -376,8 +376,17 @@ def main(argv: list[str] | None = None) -> int:
     except Terminated:
         print("colloidml: terminated by SIGTERM; no output written", file=sys.stderr)
         return 143
-    except (CLIError, ValueError, TypeError, OSError, KeyError, IndexError) as exc:
+    except (CLIError, ValueError, TypeError, OSError, KeyError, IndexError,
+            RuntimeError) as exc:
+        if os.environ.get("COLLOIDML_DEBUG"):
+            raise
         print(f"colloidml: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - still one line; COLLOIDML_DEBUG=1 for a traceback
+        if os.environ.get("COLLOIDML_DEBUG"):
+            raise
+        print(f"colloidml: error: {type(exc).__name__}: {_one_line(exc)} "
+              "(set COLLOIDML_DEBUG=1 for a traceback)", file=sys.stderr)
         return 1
 
 
