@@ -25,7 +25,7 @@ from hoomd_colloidml.models._base import (
 )
 from hoomd_colloidml.models.lmethod import l_method
 
-__all__ = ["UnsupervisedClassifier", "entropy", "merge_components", "fve"]
+__all__ = ["UnsupervisedClassifier", "cluster_mixture", "entropy", "fve", "merge_components"]
 
 
 # --------------------------------------------------------------------------- pieces
@@ -126,6 +126,66 @@ def _elbow_small(x: np.ndarray, y: np.ndarray) -> int:
         if right > 2.0 * max(left, 0.0) and right > 0:
             return int(x[1])
     return int(x[-1])
+
+
+def cluster_mixture(Z, n_components="bic", max_components=8, merge=True, merge_tol=0.01,
+                    covariance_type="full", random_state=0) -> dict:
+    """Gaussian mixture with ``N_G`` by BIC, then Baudry et al. entropy merging (Ch. 4.2.2).
+
+    Args:
+        Z ((N, c) numpy.ndarray): Points (latent vectors).
+        n_components (int | "bic"): Fixed ``N_G`` or "bic" (minimise BIC over
+            ``1 … max_components``).
+        max_components (int): Largest ``N_G`` tried.
+        merge (bool): Merge components (else every component is a cluster).
+        merge_tol (float): No merging if the entropy per point at ``N_G`` is below this.
+        covariance_type (str): GaussianMixture covariance type.
+        random_state (int): Seed of the mixture fits.
+
+    Returns:
+        dict: ``gmm`` (fitted GaussianMixture), ``bic_curve`` (2, m), ``entropy_curve``
+        (2, N_G), ``groups`` (components of each cluster, clusters by decreasing weight).
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> Z = np.r_[rng.normal(0, 1, (400, 2)), rng.normal(8, 1, (400, 2))]
+        >>> res = cluster_mixture(Z, max_components=4)
+        >>> len(res["groups"])
+        2
+    """
+    Z = np.asarray(Z, dtype=np.float64)
+    max_nc = max(1, min(int(max_components), len(Z) // 2))
+    ncs = list(range(1, max_nc + 1)) if n_components == "bic" else [int(n_components)]
+    if ncs[-1] > len(Z):
+        raise ValueError(
+            f"n_components={ncs[-1]} exceeds the number of training samples {len(Z)}."
+        )
+    gmms, bics = {}, []
+    for k in ncs:
+        gm = GaussianMixture(k, covariance_type=covariance_type, random_state=random_state,
+                             reg_covar=1e-6)
+        gm.fit(Z)
+        gmms[k] = gm
+        bics.append(float(gm.bic(Z)))
+    ng = ncs[int(np.argmin(bics))]
+    gmm = gmms[ng]
+    P = gmm.predict_proba(Z)
+    groups, S = merge_components(P)
+    if not merge or ng == 1 or S[-1] / len(Z) <= merge_tol:
+        k = ng
+    elif ng >= 4:
+        k = int(l_method(np.arange(1, ng + 1), S))
+    else:
+        k = _elbow_small(np.arange(1, ng + 1), S)
+    grp = groups[k - 1]
+    weight = [P[:, g].sum() for g in grp]
+    order = sorted(range(k), key=lambda i: (-weight[i], grp[i][0]))
+    return {
+        "gmm": gmm,
+        "bic_curve": np.array([ncs, bics], dtype=np.float64),
+        "entropy_curve": np.array([np.arange(1, ng + 1), S], dtype=np.float64),
+        "groups": [grp[i] for i in order],
+    }
 
 
 # --------------------------------------------------------------------------- estimator
@@ -466,41 +526,18 @@ class UnsupervisedClassifier(SavableMixin, ClusterMixin, TransformerMixin, BaseE
         self.fve_ = float(fves[cands.index(c)])
         Z = self._encode(Xs)
 
-        # 3. Gaussian mixture by BIC
-        max_nc = max(1, min(int(self.max_components), len(Z) // 2))
-        ncs = list(range(1, max_nc + 1)) if self.n_components == "bic" else [
-            int(self.n_components)]
-        if ncs[-1] > len(Z):
-            raise ValueError(
-                f"n_components={ncs[-1]} exceeds the number of training samples {len(Z)}."
-            )
-        gmms, bics = {}, []
-        for k in ncs:
-            gm = GaussianMixture(k, covariance_type=self.covariance_type,
-                                 random_state=int(seeds[32]), reg_covar=1e-6)
-            gm.fit(Z)
-            gmms[k] = gm
-            bics.append(float(gm.bic(Z)))
-        self.bic_curve_ = np.array([ncs, bics], dtype=np.float64)
-        ng = ncs[int(np.argmin(bics))]
-        self.gmm_ = gmms[ng]
-        self.n_components_ = ng
-
-        # 4. Baudry et al. merging
-        P = self.gmm_.predict_proba(Z)
-        groups, S = merge_components(P)
-        self.entropy_curve_ = np.array([np.arange(1, ng + 1), S], dtype=np.float64)
-        if not self.merge or ng == 1 or S[-1] / len(Z) <= float(self.merge_tol):
-            k = ng
-        elif ng >= 4:
-            k = int(l_method(np.arange(1, ng + 1), S))
-        else:
-            k = _elbow_small(np.arange(1, ng + 1), S)
-        grp = groups[k - 1]
-        weight = [P[:, g].sum() for g in grp]
-        order = sorted(range(k), key=lambda i: (-weight[i], grp[i][0]))
-        self.groups_ = [grp[i] for i in order]
-        self.n_clusters_ = k
+        # 3-4. Gaussian mixture by BIC, Baudry et al. merging
+        res = cluster_mixture(
+            Z, n_components=self.n_components, max_components=int(self.max_components),
+            merge=bool(self.merge), merge_tol=float(self.merge_tol),
+            covariance_type=self.covariance_type, random_state=int(seeds[32]),
+        )
+        self.gmm_ = res["gmm"]
+        self.n_components_ = res["gmm"].n_components
+        self.bic_curve_ = res["bic_curve"]
+        self.entropy_curve_ = res["entropy_curve"]
+        self.groups_ = res["groups"]
+        self.n_clusters_ = len(self.groups_)
         self.labels_ = self.predict(X)
         return self
 
