@@ -70,8 +70,11 @@ def _less(da, ja, db, jb):
 
 
 @nb.njit(cache=True)
-def _collect(i, frac, fsorted, mat, ncell, start, order, cid, r_max, stencil_z, cd, cj, cv):
-    """Candidates of particle i within r_max, sorted by (distance, index); returns count."""
+def _collect(i, frac, fsorted, mat, ncell, start, order, cid, r_max, stencil_z, cd, cj, cs):
+    """Candidates of particle i within r_max, sorted by (distance, index); returns count.
+
+    ``cs`` receives the periodic image (shift in box vectors) of each candidate.
+    """
     r2 = r_max * r_max
     xi = frac[i, 0]
     yi = frac[i, 1]
@@ -83,31 +86,31 @@ def _collect(i, frac, fsorted, mat, ncell, start, order, cid, r_max, stencil_z, 
     n = 0
     for ox in range(-1, 2):
         jx = cx + ox
-        sx = 0.0
+        sx = 0
         if jx < 0:
             jx += ncell[0]
-            sx = -1.0
+            sx = -1
         elif jx >= ncell[0]:
             jx -= ncell[0]
-            sx = 1.0
+            sx = 1
         for oy in range(-1, 2):
             jy = cy + oy
-            sy = 0.0
+            sy = 0
             if jy < 0:
                 jy += ncell[1]
-                sy = -1.0
+                sy = -1
             elif jy >= ncell[1]:
                 jy -= ncell[1]
-                sy = 1.0
+                sy = 1
             for oz in range(-stencil_z, stencil_z + 1):
                 jz = cz + oz
-                sz = 0.0
+                sz = 0
                 if jz < 0:
                     jz += ncell[2]
-                    sz = -1.0
+                    sz = -1
                 elif jz >= ncell[2]:
                     jz -= ncell[2]
-                    sz = 1.0
+                    sz = 1
                 cell = (jx * ncell[1] + jy) * ncell[2] + jz
                 for p in range(start[cell], start[cell + 1]):
                     j = order[p]
@@ -115,8 +118,8 @@ def _collect(i, frac, fsorted, mat, ncell, start, order, cid, r_max, stencil_z, 
                     fy = fsorted[p, 1] + sy - yi
                     fz = fsorted[p, 2] + sz - zi
                     vx = mat[0, 0] * fx + mat[0, 1] * fy + mat[0, 2] * fz
-                    vy = mat[1, 0] * fx + mat[1, 1] * fy + mat[1, 2] * fz
-                    vz = mat[2, 0] * fx + mat[2, 1] * fy + mat[2, 2] * fz
+                    vy = mat[1, 1] * fy + mat[1, 2] * fz
+                    vz = mat[2, 2] * fz
                     d2 = vx * vx + vy * vy + vz * vz
                     if d2 >= r2 or d2 == 0.0 and j == i:
                         continue
@@ -128,15 +131,15 @@ def _collect(i, frac, fsorted, mat, ncell, start, order, cid, r_max, stencil_z, 
                     while k > 0 and _less(d, j, cd[k - 1], cj[k - 1]):
                         cd[k] = cd[k - 1]
                         cj[k] = cj[k - 1]
-                        cv[k, 0] = cv[k - 1, 0]
-                        cv[k, 1] = cv[k - 1, 1]
-                        cv[k, 2] = cv[k - 1, 2]
+                        cs[k, 0] = cs[k - 1, 0]
+                        cs[k, 1] = cs[k - 1, 1]
+                        cs[k, 2] = cs[k - 1, 2]
                         k -= 1
                     cd[k] = d
                     cj[k] = j
-                    cv[k, 0] = vx
-                    cv[k, 1] = vy
-                    cv[k, 2] = vz
+                    cs[k, 0] = sx
+                    cs[k, 1] = sy
+                    cs[k, 2] = sz
                     n += 1
     return n
 
@@ -168,9 +171,10 @@ def _shell_size(cd, n, dim):
 
 
 @nb.njit(cache=True, parallel=True)
-def _sann_pass(idx, frac, mat, ncell, start, order, cid, r_max, dim, cap, counts, offsets,
-               out_j, out_v, fill, nthreads):
-    """SANN for particles ``idx``; first pass (fill=False) sets counts, second writes bonds.
+def _sann_pass(idx, frac, mat, ncell, start, order, cid, r_max, dim, cap, counts, jbuf, sbuf,
+               nthreads):
+    """SANN for particles ``idx``: shell sizes into ``counts`` (-1: incomplete) and the
+    shells, sorted by neighbour index, into rows of ``jbuf`` (index) and ``sbuf`` (image).
 
     Returns the largest number of candidates seen, or -1 if a buffer of size cap overflowed.
     """
@@ -184,12 +188,12 @@ def _sann_pass(idx, frac, mat, ncell, start, order, cid, r_max, dim, cap, counts
     for t in nb.prange(nthreads):
         cd = np.empty(cap, dtype=np.float64)
         cj = np.empty(cap, dtype=np.int64)
-        cv = np.empty((cap, 3), dtype=np.float64)
+        cs = np.empty((cap, 3), dtype=np.int8)
         sj = np.empty(cap, dtype=np.int64)
         for q in range(t * chunk, min(nidx, (t + 1) * chunk)):
             i = idx[q]
             n = _collect(
-                i, frac, fsorted, mat, ncell, start, order, cid, r_max, stencil_z, cd, cj, cv
+                i, frac, fsorted, mat, ncell, start, order, cid, r_max, stencil_z, cd, cj, cs
             )
             if n < 0:
                 worst[t] = -1
@@ -197,10 +201,8 @@ def _sann_pass(idx, frac, mat, ncell, start, order, cid, r_max, dim, cap, counts
             if n > worst[t]:
                 worst[t] = n
             m = _shell_size(cd, n, dim)
-            if not fill:
-                counts[i] = m
-                continue
-            # write the shell sorted by neighbour index
+            counts[i] = m
+            # store the shell sorted by neighbour index
             for k in range(m):
                 sj[k] = k
             for a in range(1, m):
@@ -210,18 +212,37 @@ def _sann_pass(idx, frac, mat, ncell, start, order, cid, r_max, dim, cap, counts
                     sj[k] = sj[k - 1]
                     k -= 1
                 sj[k] = b
-            o = offsets[i]
             for k in range(m):
-                out_j[o + k] = cj[sj[k]]
-                out_v[o + k, 0] = cv[sj[k], 0]
-                out_v[o + k, 1] = cv[sj[k], 1]
-                out_v[o + k, 2] = cv[sj[k], 2]
+                jbuf[i, k] = cj[sj[k]]
+                sbuf[i, k, 0] = cs[sj[k], 0]
+                sbuf[i, k, 1] = cs[sj[k], 1]
+                sbuf[i, k, 2] = cs[sj[k], 2]
     w = 0
     for t in range(nthreads):
         if worst[t] < 0:
             return -1
         w = max(w, worst[t])
     return w
+
+
+@nb.njit(cache=True, parallel=True)
+def _compact(frac, mat, counts, offsets, jbuf, sbuf):
+    """Flat (point index, bond vector) arrays from the per-particle shell buffers."""
+    n = counts.shape[0]
+    pj = np.empty(offsets[n], dtype=np.int64)
+    vec = np.empty((offsets[n], 3), dtype=np.float64)
+    for i in nb.prange(n):
+        o = offsets[i]
+        for k in range(counts[i]):
+            j = jbuf[i, k]
+            fx = frac[j, 0] + sbuf[i, k, 0] - frac[i, 0]
+            fy = frac[j, 1] + sbuf[i, k, 1] - frac[i, 1]
+            fz = frac[j, 2] + sbuf[i, k, 2] - frac[i, 2]
+            pj[o + k] = j
+            vec[o + k, 0] = mat[0, 0] * fx + mat[0, 1] * fy + mat[0, 2] * fz
+            vec[o + k, 1] = mat[1, 1] * fy + mat[1, 2] * fz
+            vec[o + k, 2] = mat[2, 2] * fz
+    return pj, vec
 
 
 @nb.njit(cache=True, parallel=True)
@@ -312,10 +333,8 @@ def _sann_bonds(box: freud.box.Box, points: np.ndarray, r_guess: float | None):
     counts = np.full(n, -1, dtype=np.int64)
     pending = np.arange(n, dtype=np.int64)
     cap = 64
-    dummy_j = np.empty(0, dtype=np.int64)
-    dummy_v = np.empty((0, 3), dtype=np.float64)
-    dummy_o = np.empty(0, dtype=np.int64)
-    radius = np.zeros(n)  # candidate radius that completed each shell
+    jbuf = np.empty((n, cap), dtype=np.int32)
+    sbuf = np.empty((n, cap, 3), dtype=np.int8)
     while True:
         ncell = np.maximum(np.floor(np.minimum(npd / r, 1e6)).astype(np.int64), 1)
         if dim == 2:
@@ -324,11 +343,12 @@ def _sann_bonds(box: freud.box.Box, points: np.ndarray, r_guess: float | None):
         pending = pending[np.argsort(cid[pending], kind="stable")]
         while True:
             w = _sann_pass(pending, frac, mat, ncell, start, order, cid, r, dim, cap,
-                           counts, dummy_o, dummy_j, dummy_v, False, nb.get_num_threads())
+                           counts, jbuf, sbuf, nb.get_num_threads())
             if w >= 0:
                 break
-            cap *= 4
-        radius[pending] = r
+            cap *= 4  # more candidates than expected: enlarge the buffers, keep results
+            jbuf = np.concatenate([jbuf, np.empty((n, cap - jbuf.shape[1]), np.int32)], 1)
+            sbuf = np.concatenate([sbuf, np.empty((n, cap - sbuf.shape[1], 3), np.int8)], 1)
         pending = pending[counts[pending] < 0]
         if len(pending) == 0:
             break
@@ -342,17 +362,7 @@ def _sann_bonds(box: freud.box.Box, points: np.ndarray, r_guess: float | None):
             )
         r = min(r * _GROW, r_limit)
     offsets = _offsets(counts)
-    pj = np.empty(offsets[-1], dtype=np.int64)
-    vec = np.empty((offsets[-1], 3), dtype=np.float64)
-    for r_used in np.unique(radius):
-        idx = np.flatnonzero(radius == r_used).astype(np.int64)
-        ncell = np.maximum(np.floor(np.minimum(npd / r_used, 1e6)).astype(np.int64), 1)
-        if dim == 2:
-            ncell[2] = 1
-        start, order, cid = _cell_lists(frac, ncell)
-        idx = idx[np.argsort(cid[idx], kind="stable")]
-        _sann_pass(idx, frac, mat, ncell, start, order, cid, r_used, dim, cap, counts,
-                   offsets, pj, vec, True, nb.get_num_threads())
+    pj, vec = _compact(frac, mat, counts, offsets, jbuf, sbuf)
     if dim == 2:
         vec[:, 2] = 0.0
     return counts, offsets, pj, vec
@@ -504,6 +514,15 @@ class SANN(Compute):
     def raw_counts(self) -> np.ndarray:
         """(N,) numpy.ndarray: SANN shell sizes before symmetrization."""
         return self._raw_counts.copy()
+
+    def _same_system(self, box: freud.box.Box, points: np.ndarray) -> bool:
+        """Whether the last compute ran on exactly this box and these positions."""
+        return (
+            self._computed
+            and self._box == box
+            and self._points.shape == points.shape
+            and np.array_equal(self._points, points)
+        )
 
     def _bond_arrays(self):
         """(offsets, query_point_indices, point_indices, float64 vectors) of the result."""

@@ -75,15 +75,21 @@ def wigner3j(j1: int, j2: int, j3: int, m1: int, m2: int, m3: int) -> float:
 
 
 def _w_table(l: int) -> np.ndarray:
-    """Rows (m1, m2, m3, coefficient) of the non-zero 3j(l l l; m1 m2 m3)."""
+    """Rows (m1, m2, m3, coefficient) with m1 <= m2 <= m3 of the non-zero 3j(l l l; m1 m2 m3)
+    for even l, the coefficient multiplied by the number of distinct column permutations
+    (3j(l l l; ...) is symmetric under column permutations when 3l is even)."""
+    if l % 2:
+        raise ValueError("w_l tables are built for even l only (w_l = 0 for odd l).")
     rows = []
     for m1 in range(-l, l + 1):
-        for m2 in range(-l, l + 1):
+        for m2 in range(m1, l + 1):
             m3 = -m1 - m2
-            if abs(m3) <= l:
-                c = wigner3j(l, l, l, m1, m2, m3)
-                if c != 0.0:
-                    rows.append((m1, m2, m3, c))
+            if m3 < m2 or abs(m3) > l:
+                continue
+            c = wigner3j(l, l, l, m1, m2, m3)
+            if c != 0.0:
+                mult = 6 if m1 != m2 != m3 != m1 else 1 if m1 == m2 == m3 else 3
+                rows.append((m1, m2, m3, c * mult))
     return np.array(rows, dtype=np.float64).reshape(-1, 4)
 
 
@@ -100,45 +106,58 @@ def _ylm_coefficients(lmax: int) -> np.ndarray:
 
 
 @nb.njit(cache=True, parallel=True)
-def _qlm_kernel(offsets, vec, lmax, coef, ls, lstart, nq):
+def _qlm_kernel(offsets, vec, lmax, coef, ls, lstart, nq, nthreads):
     """q_lm(i) for m >= 0 of the requested l (packed by lstart), mean over i's bonds."""
     n = offsets.shape[0] - 1
     out = np.zeros((n, nq), dtype=np.complex128)
-    for i in nb.prange(n):
+    chunk = (n + nthreads - 1) // nthreads
+    for t in nb.prange(nthreads):
         T = np.zeros((lmax + 1, lmax + 1))
-        acc = np.zeros((lmax + 1, lmax + 1), dtype=np.complex128)
-        nb_ = offsets[i + 1] - offsets[i]
-        for b in range(offsets[i], offsets[i + 1]):
-            x = vec[b, 0]
-            y = vec[b, 1]
-            z = vec[b, 2]
-            r = np.sqrt(x * x + y * y + z * z)
-            if r == 0.0:
-                ct = 1.0
-                u = 0.0 + 0.0j
-            else:
-                ct = z / r
-                u = complex(x / r, y / r)
-            # T[l, m]: associated Legendre polynomial P_l^m without (-1)^m sin^m
-            dfact = 1.0
-            um = 1.0 + 0.0j
-            for m in range(lmax + 1):
-                if m > 0:
-                    dfact *= 2 * m - 1
-                    um *= u
-                T[m, m] = dfact
-                if m + 1 <= lmax:
-                    T[m + 1, m] = ct * (2 * m + 1) * dfact
-                for l in range(m + 2, lmax + 1):
-                    T[l, m] = (ct * (2 * l - 1) * T[l - 1, m] - (l + m - 1) * T[l - 2, m]) / (l - m)
-                for l in range(m, lmax + 1):
-                    acc[l, m] += coef[l, m] * T[l, m] * um
-        if nb_ > 0:
-            inv = 1.0 / nb_
-            for a in range(ls.shape[0]):
-                l = ls[a]
-                for m in range(l + 1):
-                    out[i, lstart[a] + m] = acc[l, m] * inv
+        acc_re = np.zeros((lmax + 1, lmax + 1))
+        acc_im = np.zeros((lmax + 1, lmax + 1))
+        for i in range(t * chunk, min(n, (t + 1) * chunk)):
+            acc_re[:, :] = 0.0
+            acc_im[:, :] = 0.0
+            nb_ = offsets[i + 1] - offsets[i]
+            for b in range(offsets[i], offsets[i + 1]):
+                x = vec[b, 0]
+                y = vec[b, 1]
+                z = vec[b, 2]
+                r = np.sqrt(x * x + y * y + z * z)
+                if r == 0.0:
+                    ct = 1.0
+                    ux = 0.0
+                    uy = 0.0
+                else:
+                    ct = z / r
+                    ux = x / r
+                    uy = y / r
+                # T[l, m]: associated Legendre P_l^m without its (-1)^m sin^m factor, which
+                # is carried, with e^{i m phi}, by (u_x + i u_y)^m
+                dfact = 1.0
+                pre = 1.0
+                pim = 0.0
+                for m in range(lmax + 1):
+                    if m > 0:
+                        dfact *= 2 * m - 1
+                        pre, pim = pre * ux - pim * uy, pre * uy + pim * ux
+                    T[m, m] = dfact
+                    if m + 1 <= lmax:
+                        T[m + 1, m] = ct * (2 * m + 1) * dfact
+                    for l in range(m + 2, lmax + 1):
+                        T[l, m] = (
+                            ct * (2 * l - 1) * T[l - 1, m] - (l + m - 1) * T[l - 2, m]
+                        ) / (l - m)
+                    for l in range(max(m, 1), lmax + 1):
+                        v = coef[l, m] * T[l, m]
+                        acc_re[l, m] += v * pre
+                        acc_im[l, m] += v * pim
+            if nb_ > 0:
+                inv = 1.0 / nb_
+                for a in range(ls.shape[0]):
+                    l = ls[a]
+                    for m in range(l + 1):
+                        out[i, lstart[a] + m] = complex(acc_re[l, m] * inv, acc_im[l, m] * inv)
     return out
 
 
@@ -161,36 +180,45 @@ def _average_kernel(offsets, pj, values):
 
 
 @nb.njit(cache=True, parallel=True)
-def _invariants_kernel(qlm, ls, lstart, want_w, wtab, wstart):
+def _invariants_kernel(qlm, ls, lstart, want_w, wtab, wstart, nthreads):
     """q_l (N, nl) and normalized w_l (N, nl; 0 where not wanted) from packed q_lm (m >= 0)."""
     n = qlm.shape[0]
     nl = ls.shape[0]
     q = np.zeros((n, nl))
     w = np.zeros((n, nl))
-    for i in nb.prange(n):
-        for a in range(nl):
-            l = ls[a]
-            s0 = lstart[a]
-            norm2 = qlm[i, s0].real ** 2 + qlm[i, s0].imag ** 2
-            for m in range(1, l + 1):
-                v = qlm[i, s0 + m]
-                norm2 += 2.0 * (v.real * v.real + v.imag * v.imag)
-            q[i, a] = np.sqrt(4.0 * np.pi / (2 * l + 1) * norm2)
-            if want_w[a] and norm2 > 0.0:
-                full = np.empty(2 * l + 1, dtype=np.complex128)
-                for m in range(-l, l + 1):
-                    if m >= 0:
-                        full[m + l] = qlm[i, s0 + m]
-                    else:
-                        v = qlm[i, s0 - m]
-                        sign = 1.0 if (-m) % 2 == 0 else -1.0
-                        full[m + l] = sign * complex(v.real, -v.imag)
+    lmax = 0
+    for a in range(nl):
+        lmax = max(lmax, ls[a])
+    chunk = (n + nthreads - 1) // nthreads
+    for t in nb.prange(nthreads):
+        fre = np.empty(2 * lmax + 1)
+        fim = np.empty(2 * lmax + 1)
+        for i in range(t * chunk, min(n, (t + 1) * chunk)):
+            for a in range(nl):
+                l = ls[a]
+                s0 = lstart[a]
+                norm2 = qlm[i, s0].real ** 2 + qlm[i, s0].imag ** 2
+                for m in range(1, l + 1):
+                    v = qlm[i, s0 + m]
+                    norm2 += 2.0 * (v.real * v.real + v.imag * v.imag)
+                q[i, a] = np.sqrt(4.0 * np.pi / (2 * l + 1) * norm2)
+                if not want_w[a] or norm2 <= 0.0:
+                    continue
+                for m in range(l + 1):  # q_{l,-m} = (-1)^m conj(q_lm)
+                    v = qlm[i, s0 + m]
+                    fre[l + m] = v.real
+                    fim[l + m] = v.imag
+                    sign = 1.0 if m % 2 == 0 else -1.0
+                    fre[l - m] = sign * v.real
+                    fim[l - m] = -sign * v.imag
                 acc = 0.0
                 for r in range(wstart[a], wstart[a + 1]):
-                    m1 = int(wtab[r, 0])
-                    m2 = int(wtab[r, 1])
-                    m3 = int(wtab[r, 2])
-                    acc += wtab[r, 3] * (full[m1 + l] * full[m2 + l] * full[m3 + l]).real
+                    k1 = int(wtab[r, 0]) + l
+                    k2 = int(wtab[r, 1]) + l
+                    k3 = int(wtab[r, 2]) + l
+                    pr = fre[k1] * fre[k2] - fim[k1] * fim[k2]
+                    pi_ = fre[k1] * fim[k2] + fim[k1] * fre[k2]
+                    acc += wtab[r, 3] * (pr * fre[k3] - pi_ * fim[k3])
                 w[i, a] = acc / norm2**1.5
     return q, w
 
@@ -254,8 +282,10 @@ def _bonds_from(neighbors: Any, data, owner: str):
     if neighbors is None or isinstance(neighbors, str) and neighbors == "sann":
         neighbors = SANN()
     if isinstance(neighbors, SANN):
-        # Always (re)compute on this system so the lists cannot refer to another one.
-        neighbors.compute((box, points))
+        # Reuse a result computed on exactly this system; otherwise compute it here, so that
+        # the lists can never refer to another system.
+        if not neighbors._same_system(box, points):
+            neighbors.compute((box, points))
         return (*neighbors._bond_arrays(), neighbors)
     if isinstance(neighbors, freud.locality.NeighborList):
         return (*nlist_arrays(neighbors, box, points), neighbors)
@@ -399,6 +429,7 @@ class BondOrderVector(Compute):
         wtab = np.concatenate(tables) if wstart[-1] else np.zeros((0, 4))
         coef = _ylm_coefficients(lmax)
         w_cols = np.flatnonzero(want_w)
+        nthreads = nb.get_num_threads()
 
         blocks = []
         cache: dict[bool, np.ndarray] = {}
@@ -413,10 +444,10 @@ class BondOrderVector(Compute):
             else:
                 off = _offsets(np.bincount(qi[mask], minlength=n))
                 p, v = pj[mask], vec[mask]
-            qlm = _qlm_kernel(off, v, lmax, coef, ls, lstart[:-1], int(lstart[-1]))
+            qlm = _qlm_kernel(off, v, lmax, coef, ls, lstart[:-1], int(lstart[-1]), nthreads)
             if self.average == "lechner-dellago":
                 qlm = _average_kernel(off, p, qlm)
-            q, w = _invariants_kernel(qlm, ls, lstart, want_w, wtab, wstart)
+            q, w = _invariants_kernel(qlm, ls, lstart, want_w, wtab, wstart, nthreads)
             block = np.concatenate([q, w[:, w_cols]], axis=1)
             if self.average == "ql":
                 block = _average_kernel(off, p, block)
