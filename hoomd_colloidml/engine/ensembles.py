@@ -32,6 +32,9 @@ class NPT:
             for hard particles with ``kT = 1`` this is ``beta P sigma^3``). Must be > 0.
         box_moves (str): ``"isotropic"`` (random walk in ln V, all lengths scaled) or
             ``"axes"`` (random walk in ln L of one randomly chosen box length).
+        box_trials (int): Box trials per sweep. Hard-particle volume moves need small
+            steps, so several trials per sweep (e.g. 10) speed up the volume relaxation;
+            rejected expansions of hard particles cost O(1).
 
     Example:
         >>> NPT(5.0, box_moves="axes")
@@ -40,6 +43,7 @@ class NPT:
 
     pressure: float
     box_moves: str = "isotropic"
+    box_trials: int = 1
 
     def __post_init__(self) -> None:
         try:
@@ -55,6 +59,11 @@ class NPT:
                 f"{self.pressure!r} instead."
             )
         object.__setattr__(self, "pressure", p)
+        bt = self.box_trials
+        if isinstance(bt, bool) or not isinstance(bt, int) or bt < 1:
+            raise ValueError(
+                f"The 'box_trials' parameter of NPT must be an int >= 1. Got {bt!r} instead."
+            )
         if self.box_moves not in ("isotropic", "axes"):
             raise ValueError(
                 "The 'box_moves' parameter of NPT must be 'isotropic' or 'axes'. Got "
@@ -66,4 +75,5 @@ class NPT:
         return 1 if self.box_moves == "isotropic" else 2
 
     def __repr__(self) -> str:
-        return f"NPT(pressure={self.pressure!r}, box_moves={self.box_moves!r})"
+        extra = f", box_trials={self.box_trials}" if self.box_trials != 1 else ""
+        return f"NPT(pressure={self.pressure!r}, box_moves={self.box_moves!r}{extra})"

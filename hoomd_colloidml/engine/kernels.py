@@ -382,14 +382,70 @@ def _wrap(x, L, img):
 
 
 @njit(cache=True)
+def _box_move(pos, typeid, diam, L, dim, kinds, params, rcut2, rmax, beta, energy, box_mode,
+              beta_p, d_box, rng, counters, hard_only):
+    """One box trial (see :func:`mc_sweeps`); updates ``pos`` and ``L`` when accepted."""
+    N = pos.shape[0]
+    counters[2] += 1
+    newL = L.copy()
+    if box_mode == 1:
+        f = np.exp(d_box * (2.0 * rng_uniform(rng) - 1.0) / dim)
+        for d in range(dim):
+            newL[d] = L[d] * f
+    else:
+        k = int(rng_uniform(rng) * dim)
+        if k >= dim:
+            k = dim - 1
+        newL[k] = L[k] * np.exp(d_box * (2.0 * rng_uniform(rng) - 1.0))
+    vold = 1.0
+    vnew = 1.0
+    expand = True
+    for d in range(dim):
+        if newL[d] < 2.0 * rmax:
+            return energy
+        if newL[d] < L[d]:
+            expand = False
+        vold *= L[d]
+        vnew *= newL[d]
+    arg = -beta_p * (vnew - vold) + (N + 1) * np.log(vnew / vold)
+    if hard_only and expand:
+        # no overlaps can appear: decide without touching the particles
+        if arg < 0.0 and rng_uniform(rng) >= np.exp(arg):
+            return energy
+        enew = 0.0
+        newpos = pos.copy()
+        for i in range(N):
+            for d in range(dim):
+                newpos[i, d] = pos[i, d] * (newL[d] / L[d])
+    else:
+        newpos = pos.copy()
+        for i in range(N):
+            for d in range(dim):
+                newpos[i, d] = pos[i, d] * (newL[d] / L[d])
+        enew = total_energy(newpos, typeid, diam, newL, dim, kinds, params, rcut2, rmax)
+        if enew == np.inf:
+            return energy
+        arg += -beta * (enew - energy)
+        if arg < 0.0 and rng_uniform(rng) >= np.exp(arg):
+            return energy
+    counters[3] += 1
+    for i in range(N):
+        for d in range(dim):
+            pos[i, d] = newpos[i, d]
+    for d in range(dim):
+        L[d] = newL[d]
+    return enew
+
+
+@njit(cache=True)
 def mc_sweeps(pos, image, typeid, diam, L, dim, kinds, params, rcut2, rmax, beta,
-              energy, n_sweeps, d_trans, box_mode, beta_p, d_box, rng, counters):
+              energy, n_sweeps, d_trans, box_mode, beta_p, d_box, n_box, rng, counters):
     """Run ``n_sweeps`` Metropolis sweeps in place; return the running energy.
 
     One sweep is ``N`` translation trials of uniformly chosen particles (uniform
     displacement in ``[-d_trans, d_trans]`` per axis), followed in NPT (``box_mode`` 1:
-    isotropic ln V move, 2: ln L move of one random axis) by one box trial accepted with
-    ``min(1, exp(-beta dU - beta_p dV + (N + 1) ln(V'/V)))``.
+    isotropic ln V move, 2: ln L move of one random axis) by ``n_box`` box trials, each
+    accepted with ``min(1, exp(-beta dU - beta_p dV + (N + 1) ln(V'/V)))``.
 
     ``counters`` (int64, length 4) accumulates translation attempts/acceptances and box
     attempts/acceptances. ``pos``, ``image``, ``L`` and ``rng`` are modified in place.
@@ -399,7 +455,7 @@ def mc_sweeps(pos, image, typeid, diam, L, dim, kinds, params, rcut2, rmax, beta
     n, head, nxt, prv, cell = build_cells(pos, L, dim, rmax)
     hard_only = kinds.shape[0] == 0
     xi = np.zeros(3)
-    newL = np.empty(3)
+    n_acc_box = counters[3]
     for _sweep in range(n_sweeps):
         for _t in range(N):
             i = int(rng_uniform(rng) * N)
@@ -442,54 +498,12 @@ def mc_sweeps(pos, image, typeid, diam, L, dim, kinds, params, rcut2, rmax, beta
                 _cell_insert(i, c, head, nxt, prv, cell)
         if box_mode == 0:
             continue
-        # ---- box move -------------------------------------------------------------
-        counters[2] += 1
-        for d in range(3):
-            newL[d] = L[d]
-        if box_mode == 1:
-            f = np.exp(d_box * (2.0 * rng_uniform(rng) - 1.0) / dim)
-            for d in range(dim):
-                newL[d] = L[d] * f
-        else:
-            k = int(rng_uniform(rng) * dim)
-            if k >= dim:
-                k = dim - 1
-            newL[k] = L[k] * np.exp(d_box * (2.0 * rng_uniform(rng) - 1.0))
-        ok = True
-        vold = 1.0
-        vnew = 1.0
-        expand = True
-        for d in range(dim):
-            if newL[d] < 2.0 * rmax:
-                ok = False
-            if newL[d] < L[d]:
-                expand = False
-            vold *= L[d]
-            vnew *= newL[d]
-        if not ok:
-            continue
-        newpos = pos.copy()
-        for i in range(N):
-            for d in range(dim):
-                newpos[i, d] = pos[i, d] * (newL[d] / L[d])
-        if hard_only and expand:
-            enew = 0.0
-        else:
-            enew = total_energy(newpos, typeid, diam, newL, dim, kinds, params, rcut2, rmax)
-        if enew == np.inf:
-            continue
-        arg = -beta * (enew - energy) - beta_p * (vnew - vold) + (N + 1) * np.log(vnew / vold)
-        if arg < 0.0:
-            if rng_uniform(rng) >= np.exp(arg):
-                continue
-        counters[3] += 1
-        energy = enew
-        for i in range(N):
-            for d in range(dim):
-                pos[i, d] = newpos[i, d]
-        for d in range(dim):
-            L[d] = newL[d]
-        n, head, nxt, prv, cell = build_cells(pos, L, dim, rmax)
+        for _b in range(n_box):
+            energy = _box_move(pos, typeid, diam, L, dim, kinds, params, rcut2, rmax, beta,
+                               energy, box_mode, beta_p, d_box, rng, counters, hard_only)
+        if counters[3] != n_acc_box:
+            n_acc_box = counters[3]
+            n, head, nxt, prv, cell = build_cells(pos, L, dim, rmax)
     return energy
 
 

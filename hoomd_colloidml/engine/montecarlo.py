@@ -65,8 +65,8 @@ class MonteCarlo:
     through Python (``local_energy`` of the moved particle and every particle within
     ``r_cut`` of its old or new position, before and after the move).
 
-    One sweep is ``N`` translation trials (uniformly chosen particles) and, in NPT, one box
-    trial. Runs are reproducible from ``seed`` (xoshiro256** stream) and resumable from a
+    One sweep is ``N`` translation trials (uniformly chosen particles) and, in NPT,
+    ``box_trials`` box trials. Runs are reproducible from ``seed`` (xoshiro256** stream) and resumable from a
     GSD frame written by :meth:`trajectory` (:meth:`from_gsd`).
 
     Args:
@@ -307,7 +307,7 @@ class MonteCarlo:
         (Eppenga & Frenkel, Mol. Phys. 52, 1303 (1984)): ``beta P_step = lim dV->0
         <sum_pairs 1 - exp(-beta du_ij)> / dV`` over pairs whose step energy changes when
         the box is compressed by ``dV = eps V``, evaluated at eps = 0.002 ... 0.016 and
-        extrapolated to 0 with a quadratic fit; many-body terms by a finite difference
+        extrapolated linearly to 0; many-body terms by a finite difference
         of their energy under a compression by ``eps = 1e-6``. NaN without samples.
         """
         if not self._pobs["density"]:
@@ -315,7 +315,7 @@ class MonteCarlo:
         rho = np.mean(self._pobs["density"])
         vir = np.mean(self._pobs["virial"])
         y = np.mean(self._pobs["step"], axis=0)  # beta P_step estimates at each eps
-        step = self.kT * float(np.polyfit(_EPS, y, 2)[-1]) if np.any(y) else 0.0
+        step = self.kT * float(np.polyfit(_EPS, y, 1)[-1]) if np.any(y) else 0.0
         many = np.mean(self._pobs["many"])
         return float(self.kT * rho + vir + step + many)
 
@@ -490,6 +490,7 @@ class MonteCarlo:
         if not target < 1:
             raise ValueError(f"target_acceptance must be in (0, 1). Got {target_acceptance!r}.")
         box_mode = ensemble.box_mode
+        n_box = ensemble.box_trials if isinstance(ensemble, NPT) else 0
         beta_p = ensemble.pressure / self.kT if isinstance(ensemble, NPT) else 0.0
         self._set_pressure = ensemble.pressure if isinstance(ensemble, NPT) else float("nan")
         self._last_counters = self._counters.copy()
@@ -506,7 +507,7 @@ class MonteCarlo:
                                tune_every if equilibrate else 0):
                     if period:
                         chunk = min(chunk, period - self.sweep % period)
-                self._advance(chunk, box_mode, beta_p)
+                self._advance(chunk, box_mode, beta_p, n_box)
                 done += chunk
                 self.sweep += chunk
                 if self.sweep % sample_every == 0:
@@ -540,14 +541,14 @@ class MonteCarlo:
             f = min(2.0, max(0.5, (c[3] / c[2]) / target))
             self.box_step = min(self.box_step * f, 0.5)
 
-    def _advance(self, n: int, box_mode: int, beta_p: float) -> None:
+    def _advance(self, n: int, box_mode: int, beta_p: float, n_box: int) -> None:
         if self._many:
-            self._advance_python(n, box_mode, beta_p)
+            self._advance_python(n, box_mode, beta_p, n_box)
             return
         self._energy = K.mc_sweeps(
             self._pos, self._image, self._typeid, self._diam, self._L, self._dim,
             self._kinds, self._params, self._rcut2, self._cell_r(), 1.0 / self.kT,
-            self._energy, n, self.step_size, box_mode, beta_p, self.box_step, self._rng,
+            self._energy, n, self.step_size, box_mode, beta_p, self.box_step, n_box, self._rng,
             self._counters,
         )
         self._sys.box = self._box()
@@ -559,7 +560,7 @@ class MonteCarlo:
     def _mb_total(self) -> float:
         return float(sum(p.energy(self._sys) for p in self._many))
 
-    def _advance_python(self, n: int, box_mode: int, beta_p: float) -> None:
+    def _advance_python(self, n: int, box_mode: int, beta_p: float, n_box: int) -> None:
         N, dim, L, pos, rng = self.N, self._dim, self._L, self._pos, self._rng
         beta = 1.0 / self.kT
         args = (self._typeid, self._diam)
@@ -598,7 +599,7 @@ class MonteCarlo:
                 self._counters[1] += 1
                 self._energy += de
                 self._image[i] = img
-            if box_mode:
+            for _b in range(n_box if box_mode else 0):
                 self._box_move_python(box_mode, beta_p, beta)
 
     def _box_move_python(self, box_mode: int, beta_p: float, beta: float) -> None:
