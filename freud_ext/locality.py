@@ -296,7 +296,8 @@ def _wrap64(box: freud.box.Box, vectors: np.ndarray) -> np.ndarray:
     """Minimum-image vectors in double precision (freud's ``Box.wrap`` returns float32)."""
     mat = _box_matrix(box)
     frac = np.linalg.solve(mat, np.asarray(vectors, dtype=np.float64).T)
-    frac -= np.round(frac)
+    periodic = np.asarray(box.periodic, dtype=bool)
+    frac[periodic] -= np.round(frac[periodic])
     if box.is2D:
         frac[2] = 0.0
     return (mat @ frac).T
@@ -469,15 +470,15 @@ class SANN(Compute):
             system: Any system accepted by :func:`freud_ext.util.normalize_system`.
             r_guess (float): Initial candidate radius (length units). It grows by a factor
                 1.4 for the particles whose shell is not complete, up to half the smallest
-                box width. Default: ``1.8 (V/N)^(1/d)``.
+                box width (a larger guess starts there). Default: ``1.8 (V/N)^(1/d)``.
 
         Returns:
             SANN: ``self``.
 
         Raises:
-            ValueError: Invalid system (see :func:`~freud_ext.util.normalize_system`),
-                non-positive ``r_guess``, or a particle without a complete shell within
-                half the smallest box width (e.g. an isolated particle).
+            ValueError: Invalid system (see :func:`~freud_ext.util.normalize_system`), a
+                non-periodic box, non-positive ``r_guess``, or a particle without a complete
+                shell within half the smallest box width (e.g. an isolated particle).
         """
         data = normalize_system(system)
         if r_guess is not None:
@@ -491,6 +492,12 @@ class SANN(Compute):
                     "The 'r_guess' parameter of SANN.compute must be a float > 0 or None. "
                     f"Got {r_guess!r} instead."
                 )
+        dim = data.dimensions
+        if not np.all(np.asarray(data.box.periodic)[:dim]):
+            raise ValueError(
+                "SANN needs a box that is periodic in every direction; got periodic = "
+                f"{np.asarray(data.box.periodic)[:dim].tolist()}."
+            )
         n = data.N
         counts, offsets, pj, vec = _sann_bonds(data.box, data.points, r_guess)
         offsets, pj, vec = _symmetrize(offsets, pj, vec, self.symmetrize, n)

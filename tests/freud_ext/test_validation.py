@@ -94,6 +94,13 @@ def test_particle_without_neighbours_raises_before_freud(pts, L):
         BondOrderVector(l=[6]).compute((box, pts))
 
 
+def test_non_periodic_box():
+    box, pts = fcc()
+    box.periodic = [True, False, True]
+    with pytest.raises(ValueError, match="periodic in every direction"):
+        SANN().compute((box, pts))
+
+
 def test_2d_particle_without_neighbours():
     box = freud.box.Box.square(6)
     pts = np.array([[0.0, 0, 0], [0.5, 0, 0], [0, 0.5, 0], [2.5, 2.5, 0]])
