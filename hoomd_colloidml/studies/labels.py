@@ -83,7 +83,9 @@ def laves_environments(
     """Group the sites of the three perfect Laves crystals into shared environments (Fig. 3.3).
 
     Sites whose bond-order vectors differ by less than ``rtol`` times the vector norm (per
-    species) are the same environment. Groups map onto the labels of Ch. 3.4.3:
+    species) are the same environment. Pass the q̄_l columns only: the normalised w̄_l of a
+    q̄_l that vanishes by symmetry is ill-conditioned in a perfect crystal. Groups map onto
+    the labels of Ch. 3.4.3:
     large sites in MgCu2's group → 0, other large → 2; small sites in MgCu2's group → 1,
     in MgZn2's groups but not MgNi2 → 3, in both MgZn2 and MgNi2 → 4, only in MgNi2 → 5.
 

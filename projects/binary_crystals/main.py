@@ -31,10 +31,12 @@ def main(argv=None) -> int:
                         help="signac project root (default: this directory)")
     parser.add_argument("--np", type=int, default=None,
                         help="parallel worker processes for flow's run (default: serial)")
+    parser.add_argument("--size-ratios", type=float, nargs="+", default=None,
+                        help="subset of the size ratios 0.45 0.54 0.82 (default: all)")
     args = parser.parse_args(argv)
     mode = "full" if args.full else "quick"
     os.makedirs(args.workspace, exist_ok=True)
-    init.init_project(args.workspace, mode)
+    init.init_project(args.workspace, mode, args.size_ratios or init.SIZE_RATIOS)
     flow_project = project.BinaryCrystals.get_project(args.workspace)
     jobs = list(flow_project.find_jobs({"mode": mode}))
     flow_project.run(jobs=jobs, np=args.np)

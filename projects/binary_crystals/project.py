@@ -33,7 +33,7 @@ from flow import FlowProject, aggregator
 
 from hoomd_colloidml.studies import io
 from hoomd_colloidml.studies.labels import LABELS, laves_environments, site_labels
-from hoomd_colloidml.studies.statepoints import CUTOFFS, TRAINING_PACKING
+from hoomd_colloidml.studies.statepoints import TRAINING_PACKING
 
 RULES = ("sann", "cutoff")
 
@@ -55,12 +55,9 @@ def _kind(kind):
 # ------------------------------------------------------------------------------------------
 def describer(alpha: float, rule: str):
     """The 24-entry bond-order vector of Eq. 3.6 with SANN or the Table 3.1 cutoffs."""
-    from freud_ext.order import BondOrderDescriptor
+    from hoomd_colloidml.studies.descriptors import ch3_descriptor
 
-    if rule == "sann":
-        return BondOrderDescriptor.thesis_ch3(neighbors="sann")
-    rc, rll, rss = CUTOFFS[alpha]
-    return BondOrderDescriptor.thesis_ch3(neighbors="cutoff", r_cut=rc, r_cut_same=(rll, rss))
+    return ch3_descriptor(alpha, rule)
 
 
 def describe_frames(systems, alpha: float, rule: str) -> tuple[np.ndarray, list[str]]:
@@ -86,7 +83,8 @@ def build_initial(sp: dict):
     if sp["phase"] == "fluid":
         from hoomd_colloidml.lattice import fluid
 
-        return fluid(sp["N"], sp["packing_fraction"], composition=sp["composition"],
+        x = sp["composition"]
+        return fluid(sp["N"], sp["packing_fraction"], composition=(1 - x, x),
                      size_ratio=sp["size_ratio"], dimensions=3, seed=sp["seed"])
     return build_crystal(sp)
 
@@ -97,8 +95,10 @@ def laves_labels(sp: dict) -> np.ndarray:
     for p in ("mgcu2", "mgzn2", "mgni2"):
         s = build_crystal({**sp, "phase": p}, eta=sp["packing_fraction"],
                           n_cells=sp["n_cells"] if p == sp["phase"] else [2, 2, 2])
-        X, _ = describe_frames([s], sp["size_ratio"], "cutoff")
-        crystals[p] = (X[0], s.typeid)
+        X, names = describe_frames([s], sp["size_ratio"], "cutoff")
+        # compare the q̄_l only: w̄_l of a near-zero q̄_l is ill-conditioned in a perfect crystal
+        q_cols = [k for k, n in enumerate(names) if n.startswith("q")]
+        crystals[p] = (X[0][:, q_cols], s.typeid)
     return laves_environments(crystals)[sp["phase"]]
 
 
@@ -174,11 +174,20 @@ def load_set(jobs, rule):
     return np.concatenate(Xs), np.concatenate(ys), np.concatenate(snap), np.concatenate(phase)
 
 
-def make_classifier(alpha, rule, names, seed=0):
+#: Training schedule per mode: cross-validation folds (whole snapshots held out) and epochs.
+TRAINING = {"quick": {"folds": 3, "max_epochs": 60}, "full": {"folds": 5, "max_epochs": 200}}
+
+
+def make_classifier(alpha, rule, names, mode, seed=0):
+    """The single-layer softmax network of Ch. 3.3 (``hidden=()``)."""
+    import torch
+
     from hoomd_colloidml.models import PhaseClassifier
 
+    torch.set_num_threads(1)  # deterministic and fast for a 24 x n_labels layer
     return PhaseClassifier(hidden=(), descriptor_config=describer(alpha, rule).get_config(),
-                           feature_names=list(names), random_state=seed)
+                           feature_names=list(names), random_state=seed, batch_size=1024,
+                           max_epochs=TRAINING[mode]["max_epochs"])
 
 
 def per_label_accuracy(y_true, y_pred, n_labels):
@@ -200,12 +209,12 @@ def train(job):
     names = [str(n) for n in io.read_npz(jobs[0].fn(f"bop_{rule}.npz"))["names"]]
     n_labels = len(LABELS[alpha])
     n_snap = int(snap.max()) + 1
-    k = min(5, n_snap)
+    k = min(TRAINING[job.sp.mode]["folds"], n_snap)
     folds = snap % k  # whole snapshots are held out together
     acc_fold, overall, confusion = [], [], np.zeros((n_labels, n_labels), dtype=np.int64)
     for f in range(k):
         test = folds == f
-        clf = make_classifier(alpha, rule, names, seed=f).fit(X[~test], y[~test])
+        clf = make_classifier(alpha, rule, names, job.sp.mode, seed=f).fit(X[~test], y[~test])
         pred = np.asarray(clf.predict(X[test]))
         acc_fold.append(per_label_accuracy(y[test], pred, n_labels))
         overall.append(float(np.mean(pred == y[test])))
@@ -217,7 +226,7 @@ def train(job):
         "n_samples": int(len(y)), "n_snapshots": n_snap,
     }
     io.write_npz(job.fn("confusion.npz"), confusion=confusion)
-    final = make_classifier(alpha, rule, names, seed=k).fit(X, y)
+    final = make_classifier(alpha, rule, names, job.sp.mode, seed=k).fit(X, y)
     tmp = job.fn(".model.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     final.save(tmp)
@@ -277,7 +286,7 @@ def build_coexistence(sp: dict):
         v = np.pi / 6 * ((1 - x) + x * alpha**3)
         side = min(slab1.box.Lx, slab1.box.Ly)
         n = int(etas["fluid"] * side**3 / v)
-        slab2 = fluid(n, etas["fluid"], composition=x, size_ratio=alpha, dimensions=3,
+        slab2 = fluid(n, etas["fluid"], composition=(1 - x, x), size_ratio=alpha, dimensions=3,
                       seed=sp["seed"])
     else:
         n2 = init.choose_n_cells(second, alpha, etas[second], half, sp["min_box"])

@@ -31,10 +31,12 @@ def main(argv=None) -> int:
                         help="signac project root (default: this directory)")
     parser.add_argument("--np", type=int, default=None,
                         help="parallel worker processes for flow's run (default: serial)")
+    parser.add_argument("--systems", nargs="+", default=None,
+                        help="subset of the systems (bulk runs are always included)")
     args = parser.parse_args(argv)
     mode = "full" if args.full else "quick"
     os.makedirs(args.workspace, exist_ok=True)
-    init.init_project(args.workspace, mode)
+    init.init_project(args.workspace, mode, args.systems)
     flow_project = project.CrystalDetection.get_project(args.workspace)
     jobs = list(flow_project.find_jobs({"mode": mode}))
     flow_project.run(jobs=jobs, np=args.np)

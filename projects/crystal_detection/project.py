@@ -63,7 +63,8 @@ def _fluid_slab(n_guess_side, density, seed, composition=None, size_ratio=None, 
         return fluid(n, eta, seed=seed)
     v = np.pi / 6 * ((1 - composition) + composition * size_ratio**3)
     n = int(eta * n_guess_side**3 / v)
-    return fluid(n, eta, composition=composition, size_ratio=size_ratio, dimensions=3,
+    return fluid(n, eta, composition=(1 - composition, composition), size_ratio=size_ratio,
+                 dimensions=3,
                  seed=seed)
 
 
@@ -143,9 +144,9 @@ def simulate(job):
 # ------------------------------------------------------------------------------------------
 def describer(binary: bool):
     """q̄1..q̄8 with SANN (Eq. 4.4); binary systems add the same-species q̄_l (Eq. 4.5)."""
-    from freud_ext.order import BondOrderDescriptor
+    from hoomd_colloidml.studies.descriptors import ch4_descriptor
 
-    return BondOrderDescriptor.thesis_ch4(binary=binary)
+    return ch4_descriptor(binary)
 
 
 @CrystalDetection.pre.isfile("trajectory.gsd")
@@ -174,17 +175,21 @@ def load_features(job):
 # unsupervised learning
 # ------------------------------------------------------------------------------------------
 def make_unsupervised(job, names):
+    import torch
+
     from hoomd_colloidml.models import UnsupervisedClassifier
+
+    torch.set_num_threads(1)
 
     return UnsupervisedClassifier(
         descriptor_config=describer(job.sp.system in BINARY).get_config(),
         feature_names=list(names), random_state=job.sp.seed,
-        max_epochs=200 if job.sp.mode == "quick" else 1000)
+        max_epochs=100 if job.sp.mode == "quick" else 300)
 
 
 def _order_clusters(P, X, names):
     """Order the clusters by the mean q̄6 of their members (fluid-like first)."""
-    col = names.index("q6bar") if "q6bar" in names else min(5, X.shape[1] - 1)
+    col = names.index("q6") if "q6" in names else min(5, X.shape[1] - 1)
     hard = P.argmax(axis=1)
     means = np.array([X[hard == k, col].mean() if np.any(hard == k) else -np.inf
                       for k in range(P.shape[1])])
@@ -222,10 +227,7 @@ def learn(job):
     shutil.rmtree(job.fn("model"), ignore_errors=True)
     os.replace(tmp, job.fn("model"))
     # figures: diagnostics (FVE, BIC, entropy), latent scatter, snapshot(s) in RGB
-    fig = model.plot_diagnostics()
-    fig = fig if hasattr(fig, "savefig") else fig[0].figure if hasattr(fig, "__len__") else \
-        fig.figure
-    io.save_figure(fig, job.fn("diagnostics.png"))
+    io.save_figure(model.plot_diagnostics(X), job.fn("diagnostics.png"))
     fig, ax = plt.subplots(figsize=(4, 3.5))
     rgb = membership_rgb(P)
     ax.scatter(Y[:, 0], Y[:, 1] if Y.shape[1] > 1 else np.zeros(len(Y)), c=rgb, s=3)
@@ -251,7 +253,8 @@ def learn(job):
 
 def _diagnostics(model) -> dict:
     out = {}
-    for attr in ("bottleneck_", "fve_", "bic_", "entropy_", "n_components_", "n_clusters_"):
+    for attr in ("bottleneck_", "fve_curve_", "bic_curve_", "entropy_curve_", "n_components_",
+                 "n_clusters_"):
         if hasattr(model, attr):
             v = getattr(model, attr)
             out[attr.rstrip("_")] = np.asarray(v).tolist() if not isinstance(v, dict) else {
@@ -280,7 +283,7 @@ def fit_standard(job):
     Xs, ys = [], []
     for j in _bulk_jobs(job):
         X, _, names = load_features(j)
-        Xs.append(X[:, [names.index("q4bar"), names.index("q6bar")]])
+        Xs.append(X[:, [names.index("q4"), names.index("q6")]])
         ys.append(np.full(len(X), j.sp.phase))
     X, y = np.concatenate(Xs), np.concatenate(ys)
     return StandardQ4Q6(crystal_phases=("fcc", "hcp")).fit(X, y), X, y
@@ -300,7 +303,7 @@ def compare_standard(job):
 
     std, Xb, yb = fit_standard(job)
     X, counts, names = load_features(job)
-    q46 = X[:, [names.index("q4bar"), names.index("q6bar")]]
+    q46 = X[:, [names.index("q4"), names.index("q6")]]
     phase = std.predict(q46)
     P = io.read_npz(job.fn("memberships.npz"))["probabilities"]
     hard = P.argmax(axis=1)
