@@ -66,8 +66,8 @@ class MonteCarlo:
     ``r_cut`` of its old or new position, before and after the move).
 
     One sweep is ``N`` translation trials (uniformly chosen particles) and, in NPT,
-    ``box_trials`` box trials. Runs are reproducible from ``seed`` (xoshiro256** stream) and resumable from a
-    GSD frame written by :meth:`trajectory` (:meth:`from_gsd`).
+    ``box_trials`` box trials. Runs are reproducible from ``seed`` (xoshiro256** stream)
+    and resumable from a GSD frame written by :meth:`trajectory` (:meth:`from_gsd`).
 
     Args:
         system (hoomd_colloidml.System): Initial configuration (copied).
@@ -136,7 +136,7 @@ class MonteCarlo:
                 "MonteCarlo needs an orthorhombic box (tilt factors xy = xz = yz = 0)."
             )
         self._check_box(self._L)
-        self._pos = np.ascontiguousarray(box.wrap(system.positions), dtype=np.float64)
+        self._pos = np.array(system.positions, dtype=np.float64)  # freud.wrap is float32
         self._wrap_half_open()
         self._image = np.zeros((system.N, 3), dtype=np.int64)
         self._sys = system.copy()
@@ -185,8 +185,8 @@ class MonteCarlo:
     def _wrap_half_open(self) -> None:
         for d in range(self._dim):
             col = self._pos[:, d]
+            col -= self._L[d] * np.floor(col / self._L[d] + 0.5)
             col[col >= 0.5 * self._L[d]] -= self._L[d]
-            col[col < -0.5 * self._L[d]] += self._L[d]
 
     def _first_overlap(self) -> str:
         box = freud.box.Box(*self._L[:2], self._L[2] if self._dim == 3 else 0.0)
@@ -435,6 +435,10 @@ class MonteCarlo:
             )
         mc = cls(system, potentials, seed=0 if seed is None else seed, kT=kT)
         if exact:
+            mc._L[:] = L
+            mc._pos[:] = pos
+            mc._wrap_half_open()
+            mc._sys.box = mc._box()
             if fr.particles.image is not None:
                 mc._image[:] = np.asarray(fr.particles.image, dtype=np.int64)
             mc.sweep = int(log[_LOG + "sweep"][0])
