@@ -35,9 +35,13 @@ def hex2d(n=8):
     return box, box.wrap(pts)
 
 
+#: nearest-neighbour distance (= sphere diameter sigma) of each test lattice
+NN = {"fcc": 1 / np.sqrt(2), "hcp": 1.0, "bcc": np.sqrt(3) / 2, "sc": 1.0}
+
+
 def lattice(name, n=4):
     if name == "hcp":
-        return hcp()
+        return hcp() if n < 5 else hcp((6, 4, 4))
     return getattr(freud.data.UnitCell, name)().generate_system(n)
 
 
@@ -111,7 +115,7 @@ def freud_raw_sann(box, pts, r_max):
 @pytest.mark.parametrize("sigma", [0.05, 0.1])
 @pytest.mark.parametrize("name", ["fcc", "hcp", "bcc"])
 def test_raw_lists_equal_freud_filtersann(name, sigma):
-    box, pts = rattle(*lattice(name), sigma, 3)
+    box, pts = rattle(*lattice(name), sigma * NN[name], 3)
     ours = SANN(symmetrize=None).compute((box, pts))
     assert pairs(ours.nlist) == freud_raw_sann(box, pts, 1.9)
     np.testing.assert_array_equal(ours.raw_counts, ours.nlist.neighbor_counts)
@@ -160,11 +164,11 @@ def fluid(n=500, phi=0.25, seed=7):
 def test_lists_equal_pyscal3(system, symmetrize):
     if system == "fluid":
         box, pts = fluid()
-    elif system == "rattled":  # strongly disordered: sigma of 40 % of the nn distance
-        box, pts = rattle(*lattice("fcc", 5), 0.28, 11)
+    elif system == "rattled":  # strongly disordered: 40 % of the nn distance
+        box, pts = rattle(*lattice("fcc", 5), 0.4 * NN["fcc"], 11)
     else:
-        name, sigma = system.split("-")
-        box, pts = rattle(*lattice(name, 5), float(sigma), 5)
+        name, sigma = system.split("-")  # Gaussian displacements in units of sigma = nn
+        box, pts = rattle(*lattice(name, 5), float(sigma) * NN[name], 5)
     theirs = symmetrize_pairs(pyscal_sann(box, pts), symmetrize)
     ours = pairs(SANN(symmetrize).compute((box, pts)).nlist)
     n = len(pts)

@@ -96,8 +96,9 @@ def test_averaged_ql_wl_equal_freud_steinhardt(system):
     if system == "fluid":
         box, pts = rattle(*lattice("fcc", 4), 0.3, 2)
     else:
-        name, sigma = system.split("-")
-        box, pts = rattle(*lattice(name), float(sigma), 1)
+        name, sigma = system.split("-")  # displacements in units of the nn distance
+        nn = 1 / np.sqrt(2) if name == "fcc" else 1.0
+        box, pts = rattle(*lattice(name), float(sigma) * nn, 1)
     nl = SANN().compute((box, pts)).nlist
     ls = list(range(1, 9))
     ours = BondOrderVector(l=ls, wl=True).compute((box, pts), nl).features
