@@ -197,7 +197,7 @@ def validate_binary(sp: dict[str, Any]) -> dict[str, Any]:
     _check_mode(sp)
     alpha = check_size_ratio(sp.get("size_ratio"))
     for name in ("N", "n_snapshots", "sweeps", "equilibration_sweeps", "seed"):
-        _check_int(sp, name, 0 if name == "seed" else 1)
+        _check_int(sp, name, 0 if name in ("seed", "equilibration_sweeps") else 1)
     if kind == "bulk":
         check_phase(sp.get("phase"), alpha)
         check_packing_fraction(sp.get("packing_fraction"))
@@ -246,14 +246,16 @@ def validate_detection(sp: dict[str, Any]) -> dict[str, Any]:
         raise _err("system", f"one of {list(DETECTION_SYSTEMS)}", system)
     _check_mode(sp)
     for name in ("N", "n_snapshots", "sweeps", "equilibration_sweeps", "seed"):
-        _check_int(sp, name, 0 if name == "seed" else 1)
-    if "packing_fraction" in sp:
-        check_packing_fraction(sp["packing_fraction"])
-    if "density" in sp:
-        rho = _number(sp["density"], "density")
-        if rho <= 0:
-            raise _err("density", "> 0 (number density in units of sigma^-3)", rho)
-        check_packing_fraction(math.pi / 6.0 * rho, name="density (as packing fraction pi/6 rho)")
+        _check_int(sp, name, 0 if name in ("seed", "equilibration_sweeps") else 1)
+    for key in sorted(sp):
+        if key.endswith("packing_fraction"):
+            check_packing_fraction(sp[key], name=key)
+        elif key.endswith("density"):
+            rho = _number(sp[key], key)
+            if rho <= 0:
+                raise _err(key, "> 0 (number density in units of sigma^-3)", rho)
+            check_packing_fraction(math.pi / 6.0 * rho,
+                                   name=f"{key} (as packing fraction pi/6 rho)")
     if "size_ratio" in sp:
         alpha = check_size_ratio(sp["size_ratio"])
         if "phase" in sp:
