@@ -21,7 +21,9 @@ than freud for ``l = 1..8``.
 
 A particle without neighbours (possible in a species-filtered list) has
 :math:`q_{lm} = 0`, hence :math:`q_l = w_l = 0`: "no bonds" is encoded as zero order,
-never as NaN.
+never as NaN. Likewise the normalized :math:`w_l` is reported as 0 where
+:math:`q_l < 10^{-10}` (a 0/0 whose value would be rounding noise, e.g. :math:`w_2` of cubic
+lattices, whose :math:`q_2` vanishes by symmetry).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ __all__ = [
 ]
 
 _AVERAGES = ("lechner-dellago", "ql", None)
+#: q_l below which the normalized w_l (0/0, pure rounding noise) is reported as 0
+_Q_ZERO = 1e-10
 
 
 # --------------------------------------------------------------------------- Wigner 3j
@@ -202,8 +206,8 @@ def _invariants_kernel(qlm, ls, lstart, want_w, wtab, wstart, nthreads):
                     v = qlm[i, s0 + m]
                     norm2 += 2.0 * (v.real * v.real + v.imag * v.imag)
                 q[i, a] = np.sqrt(4.0 * np.pi / (2 * l + 1) * norm2)
-                if not want_w[a] or norm2 <= 0.0:
-                    continue
+                if not want_w[a] or q[i, a] < _Q_ZERO:
+                    continue  # w_l = 0/0: no order of this l (e.g. q_2 of cubic lattices)
                 for m in range(l + 1):  # q_{l,-m} = (-1)^m conj(q_lm)
                     v = qlm[i, s0 + m]
                     fre[l + m] = v.real

@@ -79,6 +79,15 @@ def test_fcc_w4_w6_match_freud_normalized_wl():
     np.testing.assert_allclose(ours.features[:, 2:], st.particle_order, atol=1e-5)
 
 
+def test_wl_of_vanishing_ql_is_zero_not_noise():
+    """q2 of cubic lattices vanishes by symmetry; w2 = 0/0 is reported as 0."""
+    box, pts = lattice("fcc")
+    f = BondOrderVector(l=[2, 4], wl=True).compute((box, pts)).features
+    assert np.all(f[:, 0] < 1e-10)
+    assert np.all(f[:, 2] == 0.0)
+    np.testing.assert_allclose(f[:, 3], -0.159317, atol=1e-6)  # w4 of FCC
+
+
 def test_nacl_same_species_q6_equals_fcc():
     box, pts, typeid = nacl()
     bov = BondOrderVector(l=[6], species=("all", "same")).compute((box, pts), typeid=typeid)
