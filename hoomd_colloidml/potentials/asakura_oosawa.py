@@ -268,7 +268,7 @@ class AsakuraOosawa(ManyBodyPotential):
         self.sigma_p = self.q * self.sigma_c
         self.r_cut = self.sigma_c + self.sigma_p
         self.z_p = self.eta_r / (np.pi * self.sigma_p**3 / 6.0)
-        self._rule = _angular_rule(self.n_theta, self.n_phi)
+        self._rule_cache = None
 
     def __repr__(self) -> str:
         return (
@@ -276,6 +276,12 @@ class AsakuraOosawa(ManyBodyPotential):
             f"n_theta={self.n_theta}, n_phi={self.n_phi}, "
             f"include_many_body={self.include_many_body})"
         )
+
+    @property
+    def _rule(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._rule_cache is None:
+            self._rule_cache = _angular_rule(self.n_theta, self.n_phi)
+        return self._rule_cache
 
     @property
     def depletion_radius(self) -> float:

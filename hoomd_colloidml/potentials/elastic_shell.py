@@ -247,6 +247,22 @@ def _box_matrix(box: freud.box.Box) -> np.ndarray:
     return m
 
 
+_MATRIX_CACHE: dict = {}
+
+
+def _box_matrices(box: freud.box.Box) -> tuple[np.ndarray, np.ndarray]:
+    """(matrix, inverse) of a box, cached by the box parameters."""
+    key = (box.Lx, box.Ly, box.Lz, box.xy, box.xz, box.yz, box.is2D)
+    hit = _MATRIX_CACHE.get(key)
+    if hit is None:
+        m = _box_matrix(box)
+        hit = (m, np.linalg.inv(m))
+        if len(_MATRIX_CACHE) > 256:
+            _MATRIX_CACHE.clear()
+        _MATRIX_CACHE[key] = hit
+    return hit
+
+
 def wrap64(box: freud.box.Box, points: np.ndarray) -> np.ndarray:
     """Wrap points into the box in float64 (freud's ``Box.wrap`` works in float32)."""
     m = _box_matrix(box)

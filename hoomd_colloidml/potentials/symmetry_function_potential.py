@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numba
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
@@ -28,7 +29,7 @@ from freud_ext.util import normalize_system
 from hoomd_colloidml.models._base import SavableMixin, is_real, register_model
 from hoomd_colloidml.potentials.asakura_oosawa import AsakuraOosawa
 from hoomd_colloidml.potentials.base import ManyBodyPotential
-from hoomd_colloidml.potentials.elastic_shell import _as_indices, _near
+from hoomd_colloidml.potentials.elastic_shell import _as_indices, _near, _neighbors
 
 __all__ = ["SymmetryFunctionPotential"]
 
@@ -54,6 +55,71 @@ def _pool_from(pool: Any) -> SymmetryFunctions:
     if pool.species is not None:
         raise ValueError(f"{_CLS} supports one-component pools (species=None) only.")
     return pool
+
+
+@numba.njit(cache=True)
+def _fc(r, rc):
+    return 0.5 * (np.cos(np.pi * r / rc) + 1.0) if r < rc else 0.0
+
+
+@numba.njit(cache=True)
+def _sf_energy_kernel(
+    targets, starts, counts, nbr, vecs, excluded, rc, r_eta, r_rs, r_w, a_eta, a_xi, a_lam, a_w
+):
+    """``sum_k w_k G_k(i)`` for each target (values only; same conventions as
+    :class:`freud_ext.environment.SymmetryFunctions`: G3 over unordered pairs {j, k})."""
+    n_t = targets.shape[0]
+    out = np.zeros(n_t)
+    m2 = r_eta.shape[0]
+    m3 = a_eta.shape[0]
+    for t in range(n_t):
+        s = starts[t]
+        c = counts[t]
+        vx = np.empty(c)
+        vy = np.empty(c)
+        vz = np.empty(c)
+        rr = np.empty(c)
+        m = 0
+        for q in range(c):
+            if excluded[nbr[s + q]]:
+                continue
+            x = vecs[s + q, 0]
+            y = vecs[s + q, 1]
+            z = vecs[s + q, 2]
+            r = np.sqrt(x * x + y * y + z * z)
+            if r >= rc:
+                continue
+            vx[m] = x
+            vy[m] = y
+            vz[m] = z
+            rr[m] = r
+            m += 1
+        acc = 0.0
+        for a in range(m):
+            fa = _fc(rr[a], rc)
+            for k in range(m2):
+                d = rr[a] - r_rs[k]
+                acc += r_w[k] * np.exp(-r_eta[k] * d * d) * fa
+        if m3 > 0:
+            for a in range(m):
+                fa = _fc(rr[a], rc)
+                for b in range(a + 1, m):
+                    cx = vx[b] - vx[a]
+                    cy = vy[b] - vy[a]
+                    cz = vz[b] - vz[a]
+                    rc2 = cx * cx + cy * cy + cz * cz
+                    if rc2 >= rc * rc:
+                        continue
+                    ff = fa * _fc(rr[b], rc) * _fc(np.sqrt(rc2), rc)
+                    cos = (vx[a] * vx[b] + vy[a] * vy[b] + vz[a] * vz[b]) / (rr[a] * rr[b])
+                    rsum = rr[a] * rr[a] + rr[b] * rr[b] + rc2
+                    for k in range(m3):
+                        base = 1.0 + a_lam[k] * cos
+                        if base <= 0.0:
+                            continue
+                        acc += a_w[k] * base ** a_xi[k] * np.exp(-a_eta[k] * rsum) * ff
+        out[t] = acc
+    return out
 
 
 def _rmse(a: np.ndarray, b: np.ndarray) -> float:
@@ -145,9 +211,13 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
                 f"The 'pair_term' parameter of {_CLS} must be None or a dict with kind in "
                 f"{_PAIR_KINDS}. Got {pt!r} instead."
             )
-        return AsakuraOosawa(
-            pt["q"], pt["eta_r"], sigma_c=pt.get("sigma_c", 1.0), include_many_body=False
-        )
+        key = (pt["q"], pt["eta_r"], pt.get("sigma_c", 1.0))
+        cached = getattr(self, "_pair_cache", None)
+        if cached is None or cached[0] != key:
+            ao = AsakuraOosawa(key[0], key[1], sigma_c=key[2], include_many_body=False)
+            cached = (key, ao)
+            self._pair_cache = cached
+        return cached[1]
 
     @property
     def energy_scale(self) -> float:
@@ -170,6 +240,39 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
             cached = (self.sf_config_, SymmetryFunctions.from_config(self.sf_config_))
             self._sf_cache = cached
         return cached[1]
+
+    def _kernel_params(self):
+        cached = getattr(self, "_kp_cache", None)
+        if cached is not None and cached[0] is self.coef_:
+            return cached[1]
+        cfg = self.sf_config_
+        rad = np.asarray(cfg["radial"], dtype=np.float64).reshape(-1, 2)
+        ang = np.asarray(cfg["angular"], dtype=np.float64).reshape(-1, 3)
+        w = np.asarray(self.coef_, dtype=np.float64)
+        n2 = len(rad)
+        params = (
+            float(cfg["r_cut"]),
+            np.ascontiguousarray(rad[:, 0]),
+            np.ascontiguousarray(rad[:, 1]),
+            np.ascontiguousarray(w[:n2]),
+            np.ascontiguousarray(ang[:, 0]),
+            np.ascontiguousarray(ang[:, 1]),
+            np.ascontiguousarray(ang[:, 2]),
+            np.ascontiguousarray(w[n2:] * np.exp2(1.0 - ang[:, 1])),
+        )
+        self._kp_cache = (self.coef_, params)
+        return params
+
+    def _weighted_sf(self, box, pts, targets, excluded=None) -> np.ndarray:
+        """``sum_k w_k G_k(i)`` for ``targets`` (numba; float64 neighbour search)."""
+        targets = np.asarray(targets, dtype=np.int64)
+        if targets.size == 0:
+            return np.zeros(0)
+        params = self._kernel_params()
+        starts, counts, nbr, vecs = _neighbors(box, pts, targets, params[0])
+        if excluded is None:
+            excluded = np.zeros(len(pts), dtype=np.bool_)
+        return _sf_energy_kernel(targets, starts, counts, nbr, vecs, excluded, *params)
 
     def _data(self, system: Any):
         check_is_fitted(self, "sf_config_")
@@ -295,6 +398,7 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
         self.n_train_, self.n_test_ = len(train), len(test)
         self.feature_names_ = SymmetryFunctions.from_config(self.sf_config_).feature_names
         self._sf_cache = None
+        self._kp_cache = None
         return self
 
     @staticmethod
@@ -307,7 +411,7 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
     def reduced_energies(self, system: Any) -> np.ndarray:
         """The fitted reduced energies ``w_0 + sum_k w_k G_k(i)``, shape ``(N,)``."""
         data = self._data(system)
-        return self._sf().compute((data.box, data.points)).values @ self.coef_ + self.intercept_
+        return self._weighted_sf(data.box, data.points, np.arange(data.N)) + self.intercept_
 
     def energies(self, system: Any) -> np.ndarray:
         """Per-particle energies in kT, shape ``(N,)`` (fit times scale, plus pair term)."""
@@ -344,8 +448,8 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
     def local_energy(self, system: Any, indices: Any) -> float:
         """Energy attributable to ``indices`` (``E - E_(indices removed)`` + const).
 
-        Evaluates the symmetry functions on the particles within ``2 r_cut`` of
-        ``indices`` only (twice: with and without ``indices``), so before/after
+        Evaluates the weighted symmetry functions (numba) of ``indices`` and, with and
+        without ``indices``, of their neighbours within ``r_cut`` only, so before/after
         differences of a trial move are exact and cost O(neighbours).
         """
         data = self._data(system)
@@ -353,21 +457,19 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
         if idx.size == 0:
             return 0.0
         rc = float(self.sf_config_["r_cut"])
-        sf = self._sf()
         s = self.energy_scale
-        sub = _near(data.box, data.points, idx, 2.0 * rc)
-        pts = data.points[sub]
-        in_idx = np.isin(sub, idx)
-        near = np.isin(sub, _near(data.box, data.points, idx, rc))
-        g = sf.compute((data.box, pts)).values @ self.coef_
-        total = float(np.sum(g[in_idx]))
-        others = near & ~in_idx
-        if np.any(others):
-            keep = ~in_idx
-            g_wo = sf.compute((data.box, pts[keep])).values @ self.coef_
-            g_wo_full = np.zeros(len(sub))
-            g_wo_full[keep] = g_wo
-            total += float(np.sum(g[others] - g_wo_full[others]))
+        box, pts = data.box, data.points
+        total = float(np.sum(self._weighted_sf(box, pts, idx)))
+        others = np.setdiff1d(_near(box, pts, idx, rc), idx)
+        if others.size:
+            flagged = np.zeros(data.N, dtype=np.bool_)
+            flagged[idx] = True
+            total += float(
+                np.sum(
+                    self._weighted_sf(box, pts, others)
+                    - self._weighted_sf(box, pts, others, flagged)
+                )
+            )
         total = s * (total + self.intercept_ * idx.size)
         pair = self._pair()
         if pair is not None:
@@ -416,6 +518,7 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
         self.rmse_path_train_ = arrays["rmse_path_train"]
         self.rmse_path_test_ = arrays["rmse_path_test"]
         self._sf_cache = None
+        self._kp_cache = None
 
     @classmethod
     def load(cls, directory: Any) -> SymmetryFunctionPotential:
