@@ -123,7 +123,8 @@ def test_radial_average_matches_freud(dim):
         n_max, bins, rtol = 10, 8, 1e-6
     else:
         box, pts = rsa_fluid(n=60, phi=0.4, seed=3)
-        n_max, bins, rtol = 16, 8, 4e-6  # 2D bins hold fewer k points: float32 noise ~2e-6
+        # measured 7e-7 here; other seeds reach 1-3e-6 in 2D (fewer k points per bin)
+        n_max, bins, rtol = 16, 8, 1e-6
     # hand both codes the same (float32-exact) coordinates
     pts = pts.astype(np.float32).astype(np.float64)
     L_max = max(box.L[:dim])
