@@ -2,8 +2,9 @@
 
 Two particles of the selected class belong to the same cluster when they are
 neighbours (thesis Ch. 3.6: the size of the largest crystalline cluster measured on the
-fly during nucleation). Connected components come from :class:`freud.cluster.Cluster`
-on the neighbour list restricted to pairs whose both ends are selected.
+fly during nucleation). Connected components (as :class:`freud.cluster.Cluster` finds
+them) are computed with :func:`scipy.sparse.csgraph.connected_components` on the
+neighbour-list bonds whose both ends are selected.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 
 import freud
 import numpy as np
+import scipy.sparse
+import scipy.sparse.csgraph
 
 from freud_ext.util import normalize_system
 
@@ -81,11 +84,14 @@ def largest_cluster(
             "neighbors must be a freud.locality.NeighborList or a dict of query arguments; "
             f"got {type(neighbors).__name__}."
         )
-    both = mask[nl.query_point_indices] & mask[nl.point_indices]
-    nl = nl.copy().filter(both)
-    cl = freud.cluster.Cluster()
-    cl.compute((data.box, data.points), neighbors=nl)
-    ids = np.asarray(cl.cluster_idx)
+    qi, pj = np.asarray(nl.query_point_indices), np.asarray(nl.point_indices)
+    both = mask[qi] & mask[pj]
+    # connected components of the bonds between selected particles (undirected, as
+    # freud.cluster.Cluster; scipy avoids freud's slow NeighborList.filter)
+    graph = scipy.sparse.coo_matrix(
+        (np.ones(int(both.sum()), dtype=np.int8), (qi[both], pj[both])), shape=(data.N, data.N)
+    )
+    _, ids = scipy.sparse.csgraph.connected_components(graph, directed=True, connection="weak")
     counts = np.bincount(ids[mask])
     best = int(np.argmax(counts))
     members = np.flatnonzero(mask & (ids == best)).astype(np.int64)
