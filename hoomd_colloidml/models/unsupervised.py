@@ -12,6 +12,7 @@ import torch
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.mixture import GaussianMixture
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
 
 from hoomd_colloidml.models import _torch
 from hoomd_colloidml.models._base import (
@@ -161,12 +162,14 @@ def cluster_mixture(Z, n_components="bic", max_components=8, merge=True, merge_t
             f"n_components={ncs[-1]} exceeds the number of training samples {len(Z)}."
         )
     gmms, bics = {}, []
-    for k in ncs:
-        gm = GaussianMixture(k, covariance_type=covariance_type, random_state=random_state,
-                             reg_covar=1e-6)
-        gm.fit(Z)
-        gmms[k] = gm
-        bics.append(float(gm.bic(Z)))
+    # The latent space is tiny (c x c matrices): threaded BLAS only adds overhead here.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for k in ncs:
+            gm = GaussianMixture(k, covariance_type=covariance_type,
+                                 random_state=random_state, reg_covar=1e-6)
+            gm.fit(Z)
+            gmms[k] = gm
+            bics.append(float(gm.bic(Z)))
     ng = ncs[int(np.argmin(bics))]
     gmm = gmms[ng]
     P = gmm.predict_proba(Z)
@@ -280,7 +283,7 @@ class UnsupervisedClassifier(SavableMixin, ClusterMixin, TransformerMixin, BaseE
         max_epochs=100,
         patience=8,
         validation_fraction=0.1,
-        max_samples=20000,
+        max_samples=10000,
         scaling="global",
         random_state=None,
         descriptor_config=None,

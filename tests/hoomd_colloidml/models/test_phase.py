@@ -1,0 +1,83 @@
+"""PhaseClassifier (single-layer softmax network, Ch. 3.3) on bond-order vectors.
+
+Features: q̄_1..8 and w̄_2,4,6,8 (the one-component form of Eq. 3.6) computed with freud.
+"""
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from hoomd_colloidml.models import PhaseClassifier, load
+from tests.hoomd_colloidml.models._data import NAMES_W, crystal_features, fluid_features
+
+PHASES = ("fcc", "hcp", "bcc", "fluid")
+
+
+def _set(seed0):
+    Xs, ys = [], []
+    for p in PHASES:
+        if p == "fluid":
+            X = fluid_features(400, 0.45, seed0, wl=True)
+        else:
+            X = np.vstack([crystal_features(p, 0.08, seed0 * 10 + k, wl=True) for k in range(2)])
+        Xs.append(X)
+        ys.append(np.full(len(X), p))
+    return np.vstack(Xs), np.concatenate(ys)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    Xtr, ytr = _set(0)
+    Xte, yte = _set(1)  # independent configurations
+    clf = PhaseClassifier(random_state=0, feature_names=list(NAMES_W)).fit(Xtr, ytr)
+    return clf, Xte, yte
+
+
+def test_heldout_accuracy_per_class(trained):
+    clf, Xte, yte = trained
+    assert clf.hidden == () and len(clf.net_) == 1  # one linear layer + softmax
+    pred = clf.predict(Xte)
+    for p in PHASES:
+        acc = np.mean(pred[yte == p] == p)
+        assert acc >= 0.99, (p, acc)
+    proba = clf.predict_proba(Xte)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    assert list(clf.classes_) == sorted(PHASES)
+
+
+def test_save_load_identical(trained, tmp_path):
+    clf, Xte, _ = trained
+    clf2 = load(clf.save(tmp_path / "phase"))
+    np.testing.assert_array_equal(clf2.predict(Xte), clf.predict(Xte))
+    np.testing.assert_array_equal(clf2.predict_proba(Xte), clf.predict_proba(Xte))
+    assert clf2.feature_names_ == list(NAMES_W)
+    assert clf2.get_params() == clf.get_params()
+
+
+def test_mlp_and_determinism():
+    X, y = _set(0)
+    a = PhaseClassifier(hidden=(16,), random_state=3, max_epochs=20).fit(X, y)
+    b = PhaseClassifier(hidden=(16,), random_state=3, max_epochs=20).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    assert a.score(X, y) > 0.95
+
+
+def test_bad_input():
+    X, y = _set(0)
+    with pytest.raises(NotFittedError):
+        PhaseClassifier().predict(X)
+    Xn = X.copy()
+    Xn[5, 3] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        PhaseClassifier().fit(Xn, y)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        PhaseClassifier().fit(X, np.full(len(X), "fcc"))
+    with pytest.raises(ValueError, match="'hidden' parameter"):
+        PhaseClassifier(hidden=(0,)).fit(X, y)
+    with pytest.raises(ValueError, match="'activation' parameter"):
+        PhaseClassifier(activation="gelu").fit(X, y)
+    clf = PhaseClassifier(max_epochs=2, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="12 features"):
+        clf.predict(X[:, :5])
+    with pytest.raises(ValueError, match="NaN"):
+        clf.predict(Xn)
