@@ -109,59 +109,75 @@ def _ylm_coefficients(lmax: int) -> np.ndarray:
     return c
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
 def _qlm_kernel(offsets, vec, lmax, coef, ls, lstart, nq, nthreads):
-    """q_lm(i) for m >= 0 of the requested l (packed by lstart), mean over i's bonds."""
+    """q_lm(i) for m >= 0 of the requested l (packed by lstart), mean over i's bonds.
+
+    Y_l^m = C_lm T_lm(cos theta) (u_x + i u_y)^m with T_lm the associated Legendre function
+    P_l^m stripped of its (-1)^m sin^m(theta) factor (carried, with e^{i m phi}, by the
+    power of u = (x + i y) / r), and C_lm of :func:`_ylm_coefficients`. T obeys
+    T_mm = (2m-1)!!, T_(m+1)m = (2m+1) cos(theta) T_mm and
+    (l-m) T_lm = (2l-1) cos(theta) T_(l-1)m - (l+m-1) T_(l-2)m.
+    """
     n = offsets.shape[0] - 1
     out = np.zeros((n, nq), dtype=np.complex128)
     chunk = (n + nthreads - 1) // nthreads
+    nlm = (lmax + 1) * (lmax + 2) // 2  # accumulators ordered by m, then l
     for t in nb.prange(nthreads):
-        T = np.zeros((lmax + 1, lmax + 1))
-        acc_re = np.zeros((lmax + 1, lmax + 1))
-        acc_im = np.zeros((lmax + 1, lmax + 1))
+        acc_re = np.zeros(nlm)
+        acc_im = np.zeros(nlm)
         for i in range(t * chunk, min(n, (t + 1) * chunk)):
-            acc_re[:, :] = 0.0
-            acc_im[:, :] = 0.0
-            nb_ = offsets[i + 1] - offsets[i]
+            acc_re[:] = 0.0
+            acc_im[:] = 0.0
             for b in range(offsets[i], offsets[i + 1]):
                 x = vec[b, 0]
                 y = vec[b, 1]
                 z = vec[b, 2]
                 r = np.sqrt(x * x + y * y + z * z)
-                if r == 0.0:
+                if r == 0.0:  # coincident particles: theta = 0 as in freud
                     ct = 1.0
                     ux = 0.0
                     uy = 0.0
                 else:
-                    ct = z / r
-                    ux = x / r
-                    uy = y / r
-                # T[l, m]: associated Legendre P_l^m without its (-1)^m sin^m factor, which
-                # is carried, with e^{i m phi}, by (u_x + i u_y)^m
+                    inv = 1.0 / r
+                    ct = z * inv
+                    ux = x * inv
+                    uy = y * inv
                 dfact = 1.0
                 pre = 1.0
                 pim = 0.0
+                k = 0
                 for m in range(lmax + 1):
                     if m > 0:
                         dfact *= 2 * m - 1
                         pre, pim = pre * ux - pim * uy, pre * uy + pim * ux
-                    T[m, m] = dfact
+                    t2 = dfact
+                    v = coef[m, m] * t2
+                    acc_re[k] += v * pre
+                    acc_im[k] += v * pim
+                    k += 1
                     if m + 1 <= lmax:
-                        T[m + 1, m] = ct * (2 * m + 1) * dfact
-                    for l in range(m + 2, lmax + 1):
-                        T[l, m] = (
-                            ct * (2 * l - 1) * T[l - 1, m] - (l + m - 1) * T[l - 2, m]
-                        ) / (l - m)
-                    for l in range(max(m, 1), lmax + 1):
-                        v = coef[l, m] * T[l, m]
-                        acc_re[l, m] += v * pre
-                        acc_im[l, m] += v * pim
-            if nb_ > 0:
-                inv = 1.0 / nb_
+                        t1 = ct * (2 * m + 1) * dfact
+                        v = coef[m + 1, m] * t1
+                        acc_re[k] += v * pre
+                        acc_im[k] += v * pim
+                        k += 1
+                        for l in range(m + 2, lmax + 1):
+                            t0 = (ct * (2 * l - 1) * t1 - (l + m - 1) * t2) / (l - m)
+                            t2 = t1
+                            t1 = t0
+                            v = coef[l, m] * t0
+                            acc_re[k] += v * pre
+                            acc_im[k] += v * pim
+                            k += 1
+            nbn = offsets[i + 1] - offsets[i]
+            if nbn > 0:
+                inv = 1.0 / nbn
                 for a in range(ls.shape[0]):
                     l = ls[a]
                     for m in range(l + 1):
-                        out[i, lstart[a] + m] = complex(acc_re[l, m] * inv, acc_im[l, m] * inv)
+                        kk = m * (lmax + 1) - m * (m - 1) // 2 + (l - m)
+                        out[i, lstart[a] + m] = complex(acc_re[kk] * inv, acc_im[kk] * inv)
     return out
 
 
