@@ -21,9 +21,9 @@ def pytest_collection_modifyitems(config, items):
     skip_hoomd = pytest.mark.skip(reason="HOOMD-blue 4.x is not installed (import hoomd fails)")
     skip_val = pytest.mark.skip(reason="full-size validation: run with --validate")
     for item in items:
-        if "hoomd" in item.keywords and not HAVE_HOOMD:
+        if item.get_closest_marker("hoomd") is not None and not HAVE_HOOMD:
             item.add_marker(skip_hoomd)
-        if "validate" in item.keywords and not config.getoption("--validate"):
+        if item.get_closest_marker("validate") is not None and not config.getoption("--validate"):
             item.add_marker(skip_val)
 
 
