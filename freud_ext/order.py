@@ -577,7 +577,7 @@ class BondOrderDescriptor:
             {"method": "sann", "symmetrize": "remove"} if neighbors is None else neighbors
         )
         self._bov = BondOrderVector(l=l, wl=wl, average=average, species=species)
-        self._nlist = None
+        self._described = False
 
     def __repr__(self) -> str:
         c = self.get_config()
@@ -630,7 +630,7 @@ class BondOrderDescriptor:
     def describe(self, system: Any, typeid: Any = None) -> tuple[np.ndarray, list[str]]:
         """Features ``(N, D)`` float64 and their ``D`` names for ``system``."""
         self._bov.compute(system, self._neighbors_arg(), typeid=typeid)
-        self._nlist = self._bov.nlist
+        self._described = True  # the list itself is built on first access (lazily)
         return self._bov.features, self._bov.feature_names
 
     @property
@@ -641,9 +641,9 @@ class BondOrderDescriptor:
     @property
     def nlist(self) -> freud.locality.NeighborList:
         """freud.locality.NeighborList: Neighbours of the last :meth:`describe` call."""
-        if self._nlist is None:
+        if not self._described:
             raise AttributeError("Property not computed. Call describe first.")
-        return self._nlist
+        return self._bov.nlist
 
 
 class BondOrientationalOrder2D(Compute):
