@@ -311,6 +311,18 @@ def _fractional(box: freud.box.Box, points: np.ndarray) -> np.ndarray:
     return frac
 
 
+def _grid(npd: np.ndarray, r: float, n: int, dim: int) -> np.ndarray:
+    """Cells per box vector: widths >= r, and no more cells in total than ~8 per particle
+    (coarser cells stay correct; they only hold more candidates)."""
+    ncell = np.maximum(np.floor(np.minimum(npd / r, 1e6)).astype(np.int64), 1)
+    if dim == 2:
+        ncell[2] = 1
+    while np.prod(ncell) > 8 * n + 64:
+        k = int(np.argmax(ncell))
+        ncell[k] = max(1, ncell[k] // 2)
+    return ncell
+
+
 def _offsets(counts: np.ndarray) -> np.ndarray:
     off = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=off[1:])
@@ -337,9 +349,7 @@ def _sann_bonds(box: freud.box.Box, points: np.ndarray, r_guess: float | None):
     jbuf = np.empty((n, cap), dtype=np.int32)
     sbuf = np.empty((n, cap, 3), dtype=np.int8)
     while True:
-        ncell = np.maximum(np.floor(np.minimum(npd / r, 1e6)).astype(np.int64), 1)
-        if dim == 2:
-            ncell[2] = 1
+        ncell = _grid(npd, r, n, dim)
         start, order, cid = _cell_lists(frac, ncell)
         pending = pending[np.argsort(cid[pending], kind="stable")]
         while True:

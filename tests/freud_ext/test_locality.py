@@ -237,6 +237,15 @@ def test_small_r_guess_grows_to_the_same_lists():
     assert pairs(SANN().compute((box, pts), r_guess=0.3).nlist) == ref
 
 
+def test_tiny_r_guess_in_a_large_dilute_box():
+    """A tiny initial radius must not create a huge cell grid."""
+    rng = np.random.default_rng(4)
+    box = freud.box.Box.cube(200.0)
+    pts = rng.uniform(-100, 100, (300, 3))
+    ref = freud_raw_sann(box, pts, 99.0)
+    assert pairs(SANN(None).compute((box, pts), r_guess=1e-3).nlist) == ref
+
+
 def test_inhomogeneous_density_grows_only_where_needed():
     """A dense crystal and a few dilute particles: every shell still completes."""
     box, pts = lattice("fcc", 4)
