@@ -10,7 +10,8 @@ Per-configuration energy time of
   against a grid-integration reference of ~10^5 points per particle).
 
 Both fits are made in this run on rattled crystals labelled by the references (as in the
-tests). Times are the median of repeated calls, one core.
+tests). Times are the median CPU time (``time.process_time``) of repeated calls on one
+core, so other load on the machine does not distort the ratios.
 
 Usage:
     .venv/bin/python benchmarks/bench_potentials.py [--repeat 5]
@@ -44,9 +45,9 @@ def timed(fn, repeat):
     fn()  # warm-up (numba compile / cache load)
     ts = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = time.process_time()  # CPU time of this process: robust on a shared machine
         fn()
-        ts.append(time.perf_counter() - t)
+        ts.append(time.process_time() - t)
     return float(np.median(ts))
 
 

@@ -117,7 +117,15 @@ def _sf_energy_kernel(
                         base = 1.0 + a_lam[k] * cos
                         if base <= 0.0:
                             continue
-                        acc += a_w[k] * base ** a_xi[k] * np.exp(-a_eta[k] * rsum) * ff
+                        xi = a_xi[k]
+                        ni = int(xi)
+                        if ni == xi and ni <= 16:
+                            pw = 1.0
+                            for _ in range(ni):
+                                pw *= base
+                        else:
+                            pw = base**xi
+                        acc += a_w[k] * pw * np.exp(-a_eta[k] * rsum) * ff
         out[t] = acc
     return out
 
@@ -416,9 +424,8 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
     def energies(self, system: Any) -> np.ndarray:
         """Per-particle energies in kT, shape ``(N,)`` (fit times scale, plus pair term)."""
         data = self._data(system)
-        u = self.energy_scale * (
-            self._sf().compute((data.box, data.points)).values @ self.coef_ + self.intercept_
-        )
+        g = self._weighted_sf(data.box, data.points, np.arange(data.N))
+        u = self.energy_scale * (g + self.intercept_)
         pair = self._pair()
         if pair is not None:
             u = u + pair.pair_energies((data.box, data.points))
