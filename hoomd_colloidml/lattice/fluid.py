@@ -16,6 +16,33 @@ __all__ = ["fluid"]
 
 _MAX_ETA = {2: 0.72, 3: 0.58}
 _INSERT_ETA = {2: 0.35, 3: 0.2}
+_SOFT = 1.03  # soft-core diameter / hard-core diameter while removing overlaps
+
+
+def _remove_overlaps(diam, typeid, type_d, types, Lv, dim, s_ins, s_soft):
+    """Random positions at the target density, then zero-temperature soft-sphere MC.
+
+    Hertzian cores ``3 %`` wider than the hard cores are relaxed (Metropolis at a tiny
+    temperature) until no hard cores overlap; below jamming this always succeeds.
+    """
+    from hoomd_colloidml.engine import Hertzian, MonteCarlo
+
+    rng = np.random.default_rng(s_ins)
+    N = len(diam)
+    pos = np.zeros((N, 3))
+    pos[:, :dim] = (rng.random((N, dim)) - 0.5) * Lv[:dim]
+    box = freud.box.Box.square(Lv[0]) if dim == 2 else freud.box.Box.cube(Lv[0])
+    soft = Hertzian(params={
+        (a, b): {"epsilon": 1.0, "sigma": _SOFT * 0.5 * (type_d[i] + type_d[j])}
+        for i, a in enumerate(types) for j, b in enumerate(types) if i <= j
+    })
+    mc = MonteCarlo(System(box, pos, typeid, types, np.zeros(N)), [soft], seed=s_soft,
+                    kT=1e-7, step_size=0.05)
+    for _ in range(10000):
+        mc.run(5, progress=False, equilibrate=True, pressure_every=0, target_acceptance=0.3)
+        if K.min_contact_ratio(mc._pos, diam, mc._L, dim, float(diam.max())) >= 1.0:
+            return mc._pos.copy()
+    raise RuntimeError("fluid could not remove all overlaps; try a lower packing fraction.")
 
 
 @njit(cache=True)
@@ -69,10 +96,12 @@ def fluid(
 ) -> System:
     """A random non-overlapping hard-sphere (hard-disc in 2D) fluid configuration.
 
-    Particles are inserted at random at low density (largest first), then compressed
-    with hard-core NPT Monte Carlo (:class:`hoomd_colloidml.engine.MonteCarlo`) until the
-    packing fraction passes the target, and the box is finally expanded (which never
-    creates overlaps) to the exact target. The box is cubic (square in 2D).
+    At low packing fractions particles are inserted at random without overlaps. Above
+    that (0.2 in 3D, 0.35 in 2D) they are placed at random in the final box and the
+    overlaps removed by zero-temperature Monte Carlo with Hertzian cores 3 % wider than
+    the hard cores (below jamming this always reaches zero overlap). Either way 20 hard-core
+    MC sweeps (:class:`hoomd_colloidml.engine.MonteCarlo`) follow. The box is cubic
+    (square in 2D) and the packing fraction exact.
 
     Args:
         n (int): Number of particles.
@@ -144,33 +173,29 @@ def fluid(
             f"of length {L0:.3g}, smaller than twice the largest diameter."
         )
     ss = np.random.SeedSequence(seed)
-    s_ins, s_mc = ss.spawn(2)
-    Lv = np.array([L0, L0, L0 if dim == 3 else 1.0])
-    pos, fail = _insert(diam, Lv, dim, K.seed_state(s_ins), 100000)
-    if fail >= 0:
-        raise RuntimeError(f"Random insertion failed at particle {fail}; try a lower density.")
+    s_ins, s_soft, s_mc = ss.spawn(3)
     types = [chr(ord("A") + t) for t in range(T)]
 
     def box(L: float) -> freud.box.Box:
         return freud.box.Box.square(L) if dim == 2 else freud.box.Box.cube(L)
 
-    system = System(box(L0), pos, typeid, types, diam)
-    if eta > eta0:
-        from hoomd_colloidml.engine import NPT, MonteCarlo
+    L = v_target ** (1.0 / dim)
+    if L < 2.0 * _SOFT * diam.max():
+        raise ValueError(
+            f"fluid needs more particles: {n} particles at packing fraction {eta:g} give a box "
+            f"of length {L:.3g}, smaller than twice the largest diameter."
+        )
+    Lv = np.array([L, L, L if dim == 3 else 1.0])
+    if eta <= _INSERT_ETA[dim]:
+        pos, fail = _insert(diam, Lv, dim, K.seed_state(s_ins), 100000)
+        if fail >= 0:
+            raise RuntimeError(f"Random insertion failed at particle {fail}; try a lower density.")
+    else:
+        pos = _remove_overlaps(diam, typeid, type_d, types, Lv, dim, s_ins, s_soft)
+    system = System(box(L), pos, typeid, types, diam)
+    from hoomd_colloidml.engine import MonteCarlo
 
-        mc = MonteCarlo(system, seed=s_mc, box_step=0.01)
-        # compress at a pressure well above the fluid's at the target (Carnahan-Starling-like)
-        z = (1 + eta + eta**2 - eta**3) / (1 - eta) ** 3 if dim == 3 else (1 + eta**2 / 8) / (
-            1 - eta
-        ) ** 2
-        pressure = 3.0 * z * n / v_target
-        while mc.volume > v_target:
-            mc.run(10, NPT(pressure), progress=False, equilibrate=True, pressure_every=0)
-        system = mc.system
-        f = (v_target / system.volume) ** (1.0 / dim)
-        L = system.box.Lx * f
-        system = System(box(L), system.positions * f, typeid, types, diam)
-        mc = MonteCarlo(system, seed=s_mc.spawn(1)[0])
-        mc.run(20, progress=False, equilibrate=True, pressure_every=0)
-        system = mc.system
+    mc = MonteCarlo(system, seed=s_mc)
+    mc.run(20, progress=False, equilibrate=True, pressure_every=0)
+    system = mc.system
     return system
