@@ -85,16 +85,51 @@ def merge_types(systems: list[System]) -> tuple[list[str], list[np.ndarray]]:
     return types, mapped
 
 
-def stack_slabs(systems: list[System], gap: float = 0.0) -> tuple[System, np.ndarray]:
+def _overlapping_interfaces(system: System, slab: np.ndarray, n: int) -> set[int]:
+    """Interfaces (k = between slab k and k+1, cyclic) across which hard cores overlap."""
+    d = system.diameters
+    nl = freud.locality.AABBQuery(system.box, system.positions).query(
+        system.positions, {"r_max": float(d.max()), "exclude_ii": True}).toNeighborList()
+    i, j = nl.query_point_indices, nl.point_indices
+    sig = 0.5 * (d[i] + d[j])
+    # distances in float64 (freud works in float32): contacts of an MC fluid are exact
+    L = np.array([system.box.Lx, system.box.Ly, system.box.Lz], dtype=np.float64)
+    dx = system.positions[j] - system.positions[i]
+    dx -= L * np.round(dx / L)
+    bad = np.sum(dx * dx, axis=1) < sig * sig
+    out = set()
+    for a, b in zip(slab[i[bad]], slab[j[bad]]):
+        if a == b:
+            raise ValueError(f"Slab {a} has overlapping hard cores by itself.")
+        out.add(int(a) if (a + 1) % n == b else int(b))
+    return out
+
+
+def stack_slabs(systems: list[System], gap: float = 0.0, max_gap: float = 2.0
+                ) -> tuple[System, np.ndarray]:
     """Stack orthorhombic boxes along z into one box (coexisting phases in slabs).
 
     The cross-sections are first brought to the largest ``Lx`` and ``Ly`` of all slabs by
-    affine *expansion* (never compression, so no overlaps are created); ``gap`` is added
-    between consecutive slabs (and across the periodic boundary).
+    affine *expansion* (never compression, so no overlaps are created); a gap of at least
+    ``gap`` is put at every interface (including the periodic one), and each interface's
+    gap grows in steps of 0.05 until no two hard cores overlap across it.
 
     Returns:
         tuple: (System, (N,) int array naming the slab each particle came from).
     """
+    gaps = np.full(len(systems), float(gap))
+    while True:
+        system, slab = _stack(systems, gaps)
+        bad = _overlapping_interfaces(system, slab, len(systems))
+        if not bad:
+            return system, slab
+        for k in bad:
+            gaps[k] += 0.05
+        if gaps.max() > max_gap:
+            raise ValueError("stack_slabs: overlaps remain across an interface.")
+
+
+def _stack(systems: list[System], gaps: np.ndarray) -> tuple[System, np.ndarray]:
     if not systems:
         raise ValueError("stack_slabs needs at least one system.")
     for s in systems:
@@ -108,8 +143,8 @@ def stack_slabs(systems: list[System], gap: float = 0.0) -> tuple[System, np.nda
     for k, (s, t) in enumerate(zip(systems, typeids)):
         p = s.positions + np.array([s.box.Lx, s.box.Ly, s.box.Lz]) / 2  # [0, L)
         p = p * np.array([lx / s.box.Lx, ly / s.box.Ly, 1.0])
-        p[:, 2] += z0 + gap / 2
-        z0 += s.box.Lz + gap
+        p[:, 2] += z0
+        z0 += s.box.Lz + gaps[k]
         pos.append(p)
         tid.append(t)
         diam.append(s.diameters)

@@ -267,6 +267,55 @@ def density_scan(job):
 # ------------------------------------------------------------------------------------------
 # coexistence
 # ------------------------------------------------------------------------------------------
+def _cell(phase, alpha, eta):
+    from hoomd_colloidml.lattice import crystal
+
+    c = crystal(phase, 1, eta, None if phase == "fcc" else alpha)
+    return np.array([c.box.Lx, c.box.Ly, c.box.Lz]), c.N
+
+
+def _square_slab(phase, alpha, eta, n_target, min_box):
+    """Cells (nx, ny, nz) with Lx ~ Ly (a square cross-section) and ~n_target particles."""
+    lengths, per = _cell(phase, alpha, eta)
+    best, cost = None, np.inf
+    for nx in range(1, 16):
+        for ny in range(1, 16):
+            lx, ly = nx * lengths[0], ny * lengths[1]
+            if min(lx, ly) < min_box:
+                continue
+            nz = max(1, round(n_target / (per * nx * ny)))
+            if nz * lengths[2] < 2.0:
+                nz = int(np.ceil(2.0 / lengths[2]))
+            c = 4 * abs(lx / ly - 1) + abs(per * nx * ny * nz - n_target) / n_target
+            if c < cost:
+                best, cost = [nx, ny, nz], c
+    return best
+
+
+def _matched_slab(phase, alpha, eta, section, n_target):
+    """Cells and a packing fraction >= eta whose cross-section fits inside ``section``."""
+    from hoomd_colloidml.lattice import max_packing_fraction
+
+    lengths, per = _cell(phase, alpha, eta)
+    eta_max = max_packing_fraction(phase, None if phase == "fcc" else alpha) - 0.04
+    best, cost = None, np.inf
+    for nx in range(1, 16):
+        for ny in range(1, 16):
+            f = min(section[0] / (nx * lengths[0]), section[1] / (ny * lengths[1]))
+            eta2 = eta / f**3
+            if not eta - 0.03 <= eta2 <= eta_max:
+                continue
+            mismatch = max(section[0] / (nx * lengths[0] * f),
+                           section[1] / (ny * lengths[1] * f)) - 1
+            nz = max(1, round(n_target / (per * nx * ny)))
+            c = mismatch + 0.5 * abs(eta2 - eta)
+            if c < cost:
+                best, cost = ([nx, ny, nz], eta2), c
+    if best is None:
+        raise ValueError(f"No {phase} slab fits the cross-section {section}.")
+    return best
+
+
 def build_coexistence(sp: dict):
     """Two slabs, one per phase, with a common cross-section (Fig. 3.5)."""
     from hoomd_colloidml.lattice import crystal, fluid
@@ -275,23 +324,42 @@ def build_coexistence(sp: dict):
 
     alpha = sp["size_ratio"]
     half = sp["N"] // 2
-    init = _init_module()
-    first = sp["phases"][0]
     etas = TRAINING_PACKING[alpha]
-    n1 = init.choose_n_cells(first, alpha, etas[first], half, sp["min_box"])
+    first, second = sp["phases"]
+    if second == "fluid":
+        n1 = _square_slab(first, alpha, etas[first], half, sp["min_box"])
+    else:  # cross-sections of both crystals must match: search slab 1 too
+        lengths, per = _cell(first, alpha, etas[first])
+        best, cost = None, np.inf
+        for nx in range(1, 12):
+            for ny in range(1, 12):
+                sec = (nx * lengths[0], ny * lengths[1])
+                if min(sec) < sp["min_box"] or max(sec) / min(sec) > 1.3:
+                    continue
+                try:
+                    (_, eta2) = _matched_slab(second, alpha, etas[second], sec, half)
+                except ValueError:
+                    continue
+                c = abs(eta2 - etas[second]) + abs(per * nx * ny - half / 3) / half
+                if c < cost:
+                    nz = max(1, round(half / (per * nx * ny)))
+                    best, cost = [nx, ny, nz], c
+        n1 = best
     slab1 = crystal(first, n1, etas[first], alpha)
-    second = sp["phases"][1]
+    section = (slab1.box.Lx, slab1.box.Ly)
     if second == "fluid":
         x = FLUID_COMPOSITION[alpha]
         v = np.pi / 6 * ((1 - x) + x * alpha**3)
-        side = min(slab1.box.Lx, slab1.box.Ly)
+        side = min(section)
         n = int(etas["fluid"] * side**3 / v)
-        slab2 = fluid(n, etas["fluid"], composition=(1 - x, x), size_ratio=alpha, dimensions=3,
+        # denser by one diameter of thickness: the gaps at the two interfaces give it back
+        eta_gen = min(0.55, etas["fluid"] * (side + 1.0) / side)
+        slab2 = fluid(n, eta_gen, composition=(1 - x, x), size_ratio=alpha, dimensions=3,
                       seed=sp["seed"])
     else:
-        n2 = init.choose_n_cells(second, alpha, etas[second], half, sp["min_box"])
-        slab2 = crystal(second, n2, etas[second], None if second == "fcc" else alpha)
-    system, slab = stack_slabs([slab1, slab2], gap=0.3)
+        n2, eta2 = _matched_slab(second, alpha, etas[second], section, half)
+        slab2 = crystal(second, n2, eta2, None if second == "fcc" else alpha)
+    system, slab = stack_slabs([slab1, slab2], gap=0.05)
     return system, slab
 
 

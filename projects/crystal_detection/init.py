@@ -55,7 +55,7 @@ def build_statepoints(mode: str) -> list[dict]:
         {"system": "hs_coexistence", "mode": mode, "crystal_density": 1.05, "density": 0.94,
          **m["hs"], "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 1},
         # Ch. 4.3.2: hard-sphere FCC bicrystal with two Sigma5 twist grain boundaries
-        {"system": "grain_boundary", "mode": mode, "density": 1.05, **m["gb"],
+        {"system": "grain_boundary", "mode": mode, "density": 1.05, "pressure": 12.0, **m["gb"],
          "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 2},
         # Ch. 4.3.4: binary MgCu2 Laves / binary fluid coexistence (hard spheres, alpha = 0.82)
         {"system": "laves_fluid", "mode": mode, "size_ratio": 0.82, "packing_fraction": 0.60,

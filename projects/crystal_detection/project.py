@@ -57,13 +57,15 @@ def _fluid_slab(n_guess_side, density, seed, composition=None, size_ratio=None, 
 
     if eta is None:
         eta = np.pi / 6 * density
+    # denser by one diameter of thickness: the gaps at the two interfaces give it back
+    eta_gen = min(0.55, eta * (n_guess_side + 1.0) / n_guess_side)
     if composition is None:
         v = np.pi / 6
         n = int(eta * n_guess_side**3 / v)
-        return fluid(n, eta, seed=seed)
+        return fluid(n, eta_gen, seed=seed)
     v = np.pi / 6 * ((1 - composition) + composition * size_ratio**3)
     n = int(eta * n_guess_side**3 / v)
-    return fluid(n, eta, composition=(1 - composition, composition), size_ratio=size_ratio,
+    return fluid(n, eta_gen, composition=(1 - composition, composition), size_ratio=size_ratio,
                  dimensions=3,
                  seed=seed)
 
@@ -82,12 +84,13 @@ def build_initial(sp: dict):
                                           sp["crystal_density"])
         side = min(fcc.box.Lx, fcc.box.Ly)
         liquid = _fluid_slab(side, sp["density"], sp["seed"])
-        s, _ = builders.stack_slabs([fcc, hcp, liquid], gap=0.15)
+        s, _ = builders.stack_slabs([fcc, hcp, liquid], gap=0.05)
         return s, NVT()
     if system == "grain_boundary":
         s, _ = builders.bicrystal_sigma5(sp["n_cells"], sp["n_z"], sp["density"],
                                          min_distance=1.0)
-        return s, NVT()
+        # the grain boundaries start dilute: NPT above the melting pressure closes them
+        return s, NPT(sp["pressure"], box_moves="axes")
     if system == "laves_fluid":
         alpha = sp["size_ratio"]
         n = sp["n_cells"]
@@ -95,7 +98,7 @@ def build_initial(sp: dict):
         side = min(laves.box.Lx, laves.box.Ly)
         liquid = _fluid_slab(side, None, sp["seed"], sp["composition"], alpha,
                              eta=sp["fluid_packing_fraction"])
-        s, _ = builders.stack_slabs([laves, liquid], gap=0.15)
+        s, _ = builders.stack_slabs([laves, liquid], gap=0.05)
         return s, NVT()
     if system == "nucleation":
         from hoomd_colloidml.lattice import fluid
@@ -104,7 +107,7 @@ def build_initial(sp: dict):
         L = liquid.box.Lx
         n = int(np.ceil(L / (4 / sp["crystal_density"]) ** (1 / 3)))
         seed = crystal("fcc", n, np.pi / 6 * sp["crystal_density"])
-        s = builders.insert_seed(liquid, seed, sp["seed_radius"], margin=0.6)
+        s = builders.insert_seed(liquid, seed, sp["seed_radius"], margin=1.0)
         return s, NPT(sp["pressure"], box_moves="isotropic")
     if system == "bulk":
         eta = np.pi / 6 * sp["density"]
