@@ -106,6 +106,28 @@ def pair_energy(kind, p, r2):
     return 0.0
 
 
+@njit(cache=True, inline="always")
+def pair_energy_at(kind, params, k, ti, tj, r2):
+    """:func:`pair_energy` reading the parameters in place (no array view per call)."""
+    if kind == KIND_HARD:
+        s0 = params[k, ti, tj, 0]
+        return np.inf if r2 < s0 * s0 else 0.0
+    if kind == KIND_LJ:
+        s0 = params[k, ti, tj, 0]
+        s2 = s0 * s0 / r2
+        s6 = s2 * s2 * s2
+        return 4.0 * params[k, ti, tj, 1] * (s6 * s6 - s6) - params[k, ti, tj, 4]
+    if kind == KIND_SHOULDER:
+        s0 = params[k, ti, tj, 0]
+        if r2 < s0 * s0:
+            return np.inf
+        s2 = params[k, ti, tj, 2]
+        if r2 < s2 * s2:
+            return params[k, ti, tj, 1]
+        return 0.0
+    return pair_energy(kind, params[k, ti, tj], r2)
+
+
 @njit(cache=True)
 def pair_r_dudr(kind, p, r2):
     """``r du/dr`` of the continuous part of one term (0 for step potentials)."""
@@ -276,7 +298,7 @@ def particle_energy(i, xi, ti, di, pos, typeid, diam, L, dim, n, head, nxt,
                                 for k in range(npot):
                                     kd = kinds[k, ti, tj]
                                     if kd != KIND_NONE and r2 < rcut2[k, ti, tj]:
-                                        e += pair_energy(kd, params[k, ti, tj], r2)
+                                        e += pair_energy_at(kd, params, k, ti, tj, r2)
                                 if e == np.inf:
                                     return np.inf
                     j = nxt[j]

@@ -16,6 +16,7 @@ __all__ = ["fluid"]
 
 _MAX_ETA = {2: 0.72, 3: 0.58}
 _INSERT_ETA = {2: 0.35, 3: 0.2}
+_RELAX = 100  # hard-core MC sweeps that decorrelate the final configuration
 _SOFT = 1.03  # soft-core diameter / hard-core diameter while removing overlaps
 
 
@@ -99,7 +100,7 @@ def fluid(
     At low packing fractions particles are inserted at random without overlaps. Above
     that (0.2 in 3D, 0.35 in 2D) they are placed at random in the final box and the
     overlaps removed by zero-temperature Monte Carlo with Hertzian cores 3 % wider than
-    the hard cores (below jamming this always reaches zero overlap). Either way 20 hard-core
+    the hard cores (below jamming this always reaches zero overlap). Either way 100 hard-core
     MC sweeps (:class:`hoomd_colloidml.engine.MonteCarlo`) follow. The box is cubic
     (square in 2D) and the packing fraction exact.
 
@@ -196,6 +197,6 @@ def fluid(
     from hoomd_colloidml.engine import MonteCarlo
 
     mc = MonteCarlo(system, seed=s_mc)
-    mc.run(20, progress=False, equilibrate=True, pressure_every=0)
+    mc.run(_RELAX, progress=False, equilibrate=True, pressure_every=0)
     system = mc.system
     return system
