@@ -234,3 +234,45 @@ def bicrystal_sigma5(n_cells: int, n_z: int, density: float, min_distance: float
     pos = np.concatenate([p0, p1])
     grain = np.concatenate([np.zeros(len(p0), int), np.ones(len(p1), int)])
     return System(box, pos), grain
+
+
+def crop_periodic(system: System, lengths: tuple[float, float, float], seed: int = 0) -> System:
+    """Cut an orthorhombic block out of a larger configuration and make it periodic.
+
+    Particles inside ``[0, Lx) × [0, Ly) × [0, Lz)`` (measured from the box corner) are kept;
+    pairs that overlap across the new periodic boundaries are resolved by removing one
+    particle of each (a few per face). Used to give a fluid slab any cross-section.
+
+    Args:
+        system (System): The larger configuration (orthorhombic box).
+        lengths (tuple): (Lx, Ly, Lz), each at most the corresponding box length.
+
+    Returns:
+        System: The periodic block, without overlaps.
+    """
+    L = np.asarray(lengths, dtype=np.float64)
+    big = np.array([system.box.Lx, system.box.Ly, system.box.Lz])
+    if np.any(L > big + 1e-9) or np.any(L <= 0):
+        raise ValueError(f"Block {tuple(L)} must be positive and fit in the box {tuple(big)}.")
+    p = system.positions + big / 2
+    keep = np.all(p < L, axis=1)
+    box = freud.box.Box(*L)
+    sub = System(box, box.wrap(p[keep] - L / 2), system.typeid[keep], list(system.types),
+                 system.diameters[keep])
+    rng = np.random.default_rng(seed)
+    while True:
+        d = sub.diameters
+        nl = freud.locality.AABBQuery(sub.box, sub.positions).query(
+            sub.positions, {"r_max": float(d.max()), "exclude_ii": True}).toNeighborList()
+        i, j = nl.query_point_indices, nl.point_indices
+        dx = sub.positions[j] - sub.positions[i]
+        dx -= L * np.round(dx / L)
+        bad = np.sum(dx * dx, axis=1) < (0.5 * (d[i] + d[j])) ** 2
+        if not bad.any():
+            return sub
+        counts = np.bincount(np.r_[i[bad], j[bad]], minlength=sub.N)
+        worst = np.flatnonzero(counts == counts.max())
+        drop = rng.choice(worst)
+        m = np.ones(sub.N, bool)
+        m[drop] = False
+        sub = System(sub.box, sub.positions[m], sub.typeid[m], list(sub.types), sub.diameters[m])

@@ -27,8 +27,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 #: Sizes per mode (N is the number of particles; layers / cells set the crystal slabs).
 MODES: dict[str, dict] = {
     "quick": {
-        # FCC (ABC x2) + HCP (AB x3) + fluid slabs, 5 x 3 rectangular cells per layer
-        "hs": {"nx": 5, "ny": 3, "fcc_repeat": 2, "hcp_repeat": 3},
+        # FCC (ABC x3) + HCP (AB x5) + fluid slab, 5 x 3 rectangular cells per layer
+        "hs": {"nx": 5, "ny": 3, "fcc_repeat": 3, "hcp_repeat": 5, "n_snapshots": 2},
         "gb": {"n_cells": 1, "n_z": 4},
         "laves": {"n_cells": 2},
         "nucleation": {"N": 500, "seed_radius": 2.6, "n_snapshots": 6, "sweeps": 40},
@@ -36,8 +36,9 @@ MODES: dict[str, dict] = {
         "equilibration_sweeps": 60, "sweeps": 10,
     },
     "full": {
-        # 7 x 4 cells per layer (56 particles): FCC 9 + HCP 8 layers + fluid -> N ~ 1536
-        "hs": {"nx": 7, "ny": 4, "fcc_repeat": 3, "hcp_repeat": 4},
+        # 5 x 3 cells per layer (30 particles): FCC 18 + HCP 18 layers + fluid slab
+        # -> N ~ 1540 (thesis: 1536)
+        "hs": {"nx": 5, "ny": 3, "fcc_repeat": 6, "hcp_repeat": 9, "n_snapshots": 1},
         "gb": {"n_cells": 1, "n_z": 10},
         "laves": {"n_cells": 3},
         "nucleation": {"N": 2048, "seed_radius": 3.5, "n_snapshots": 6, "sweeps": 200},
@@ -53,7 +54,7 @@ def build_statepoints(mode: str) -> list[dict]:
     sps = [
         # Ch. 4.3.1: metastable FCC / HCP / fluid coexistence of hard spheres, rho sigma^3 ~ 1.01
         {"system": "hs_coexistence", "mode": mode, "crystal_density": 1.05, "density": 0.94,
-         **m["hs"], "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 1},
+         **m["hs"], "equilibration_sweeps": eq, "sweeps": sw, "seed": 1},
         # Ch. 4.3.2: hard-sphere FCC bicrystal with two Sigma5 twist grain boundaries
         {"system": "grain_boundary", "mode": mode, "density": 1.05, "pressure": 12.0, **m["gb"],
          "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 2},

@@ -82,8 +82,11 @@ def build_initial(sp: dict):
                                           sp["crystal_density"])
         hcp = builders.close_packed_stack("AB", sp["nx"], sp["ny"], sp["hcp_repeat"],
                                           sp["crystal_density"])
-        side = min(fcc.box.Lx, fcc.box.Ly)
-        liquid = _fluid_slab(side, sp["density"], sp["seed"])
+        # fluid slab: a block of a larger fluid cube, as thick as the FCC slab
+        lengths = (fcc.box.Lx, fcc.box.Ly, fcc.box.Lz)
+        side = max(lengths) + 0.5
+        liquid = builders.crop_periodic(_fluid_slab(side, sp["density"], sp["seed"]),
+                                        lengths, seed=sp["seed"])
         s, _ = builders.stack_slabs([fcc, hcp, liquid], gap=0.05)
         return s, NVT()
     if system == "grain_boundary":
