@@ -39,7 +39,7 @@ def _images(n_per_class, seed):
 
 @pytest.fixture(scope="module")
 def data():
-    return _images(16, 0), _images(8, 1)
+    return _images(24, 0), _images(8, 1)
 
 
 def test_architecture():
@@ -59,7 +59,7 @@ def test_heldout_accuracy_and_save_load(data, tmp_path):
     (Xtr, ytr), (Xte, yte) = data
     assert Xtr.shape[1:] == (16, 16)
     # learning rate 1e-3 (thesis 1e-4) keeps the test short
-    cnn = DiffractionCNN(learning_rate=1e-3, max_epochs=150, patience=20, random_state=0)
+    cnn = DiffractionCNN(learning_rate=1e-3, max_epochs=300, patience=20, random_state=0)
     cnn.fit(Xtr, ytr)
     assert np.mean(cnn.predict(Xte) == yte) == 1.0
     cnn2 = load(cnn.save(tmp_path / "cnn"))
