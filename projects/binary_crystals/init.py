@@ -38,7 +38,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 #: snapshots saved per simulation, ``sweeps`` the MC sweeps between snapshots.
 MODES: dict[str, dict] = {
     "quick": {
-        "N": 200, "equilibration_sweeps": 50, "sweeps": 10, "n_snapshots": 6,
+        "N": 200, "equilibration_sweeps": 50, "sweeps": 10, "n_snapshots": 10,
         "fig34_points": 1, "coexistence_N": 600, "min_box": 3.4,
     },
     "full": {

@@ -175,7 +175,7 @@ def load_set(jobs, rule):
 
 
 #: Training schedule per mode: cross-validation folds (whole snapshots held out) and epochs.
-TRAINING = {"quick": {"folds": 3, "max_epochs": 60}, "full": {"folds": 5, "max_epochs": 200}}
+TRAINING = {"quick": {"folds": 3, "max_epochs": 200}, "full": {"folds": 5, "max_epochs": 200}}
 
 
 def make_classifier(alpha, rule, names, mode, seed=0):
@@ -188,6 +188,21 @@ def make_classifier(alpha, rule, names, mode, seed=0):
     return PhaseClassifier(hidden=(), descriptor_config=describer(alpha, rule).get_config(),
                            feature_names=list(names), random_state=seed, batch_size=1024,
                            max_epochs=TRAINING[mode]["max_epochs"])
+
+
+def balance(X, y, seed):
+    """Oversample every label to the count of the most frequent one (rows repeated).
+
+    Labels differ in frequency by up to ~10x (e.g. MgNi2's own small environment versus the
+    MgCu2 small environment); without balancing the softmax network under-weights the rare
+    environments.
+    """
+    rng = np.random.default_rng(seed)
+    counts = np.bincount(y)
+    idx = [np.flatnonzero(y == k) for k in np.flatnonzero(counts)]
+    n = counts.max()
+    idx = np.concatenate([m if len(m) == n else np.r_[m, rng.choice(m, n - len(m))] for m in idx])
+    return X[idx], y[idx]
 
 
 def per_label_accuracy(y_true, y_pred, n_labels):
@@ -214,7 +229,8 @@ def train(job):
     acc_fold, overall, confusion = [], [], np.zeros((n_labels, n_labels), dtype=np.int64)
     for f in range(k):
         test = folds == f
-        clf = make_classifier(alpha, rule, names, job.sp.mode, seed=f).fit(X[~test], y[~test])
+        clf = make_classifier(alpha, rule, names, job.sp.mode, seed=f).fit(
+            *balance(X[~test], y[~test], seed=f))
         pred = np.asarray(clf.predict(X[test]))
         acc_fold.append(per_label_accuracy(y[test], pred, n_labels))
         overall.append(float(np.mean(pred == y[test])))
@@ -226,7 +242,7 @@ def train(job):
         "n_samples": int(len(y)), "n_snapshots": n_snap,
     }
     io.write_npz(job.fn("confusion.npz"), confusion=confusion)
-    final = make_classifier(alpha, rule, names, job.sp.mode, seed=k).fit(X, y)
+    final = make_classifier(alpha, rule, names, job.sp.mode, seed=k).fit(*balance(X, y, seed=k))
     tmp = job.fn(".model.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     final.save(tmp)
@@ -267,6 +283,10 @@ def density_scan(job):
 # ------------------------------------------------------------------------------------------
 # coexistence
 # ------------------------------------------------------------------------------------------
+#: Smallest slab thickness (σ_L) of a coexistence: thinner crystals are mostly interface.
+MIN_SLAB = 5.0
+
+
 def _cell(phase, alpha, eta):
     from hoomd_colloidml.lattice import crystal
 
@@ -284,8 +304,8 @@ def _square_slab(phase, alpha, eta, n_target, min_box):
             if min(lx, ly) < min_box:
                 continue
             nz = max(1, round(n_target / (per * nx * ny)))
-            if nz * lengths[2] < 2.0:
-                nz = int(np.ceil(2.0 / lengths[2]))
+            if nz * lengths[2] < MIN_SLAB:
+                nz = int(np.ceil(MIN_SLAB / lengths[2]))
             c = 4 * abs(lx / ly - 1) + abs(per * nx * ny * nz - n_target) / n_target
             if c < cost:
                 best, cost = [nx, ny, nz], c
@@ -307,7 +327,7 @@ def _matched_slab(phase, alpha, eta, section, n_target):
                 continue
             mismatch = max(section[0] / (nx * lengths[0] * f),
                            section[1] / (ny * lengths[1] * f)) - 1
-            nz = max(1, round(n_target / (per * nx * ny)))
+            nz = max(1, round(n_target / (per * nx * ny)), int(np.ceil(MIN_SLAB / lengths[2])))
             c = mismatch + 0.5 * abs(eta2 - eta)
             if c < cost:
                 best, cost = ([nx, ny, nz], eta2), c
@@ -342,7 +362,8 @@ def build_coexistence(sp: dict):
                     continue
                 c = abs(eta2 - etas[second]) + abs(per * nx * ny - half / 3) / half
                 if c < cost:
-                    nz = max(1, round(half / (per * nx * ny)))
+                    nz = max(1, round(half / (per * nx * ny)),
+                             int(np.ceil(MIN_SLAB / lengths[2])))
                     best, cost = [nx, ny, nz], c
         n1 = best
     slab1 = crystal(first, n1, etas[first], alpha)

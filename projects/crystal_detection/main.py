@@ -40,6 +40,8 @@ def main(argv=None) -> int:
     flow_project = project.CrystalDetection.get_project(args.workspace)
     jobs = list(flow_project.find_jobs({"mode": mode}))
     flow_project.run(jobs=jobs, np=args.np)
+    # the report is an aggregate over all jobs of a mode, which `jobs=` does not select
+    flow_project.run(names=["report"])
     report = os.path.join(flow_project.path, "products", mode, "report.md")
     if not os.path.isfile(report):
         print("The study did not complete; see 'python project.py status --detailed'.",
