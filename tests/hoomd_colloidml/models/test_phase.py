@@ -81,3 +81,29 @@ def test_bad_input():
         clf.predict(X[:, :5])
     with pytest.raises(ValueError, match="NaN"):
         clf.predict(Xn)
+
+
+def test_descriptor_config_roundtrip_with_freud_ext(tmp_path):
+    """A model trained on freud_ext.order features rebuilds the same describer after load."""
+    order = pytest.importorskip("freud_ext.order")
+    from hoomd_colloidml import lattice
+
+    desc = order.BondOrderDescriptor(l=range(1, 9), wl=True)
+    X, y = [], []
+    for k, p in enumerate(("fcc", "bcc")):
+        for seed in range(2):
+            s = lattice.rattle(lattice.crystal(p, 4, 0.55), sigma=0.08, seed=10 * k + seed)
+            f, names = desc.describe(s)
+            X.append(f)
+            y += [p] * len(f)
+    clf = PhaseClassifier(random_state=0, max_epochs=50, descriptor_config=desc.get_config(),
+                          feature_names=names).fit(np.vstack(X), np.array(y))
+    loaded = load(clf.save(tmp_path / "bop_model"))
+    assert loaded.descriptor_config == desc.get_config()
+    new = lattice.rattle(lattice.crystal("bcc", 4, 0.55), sigma=0.08, seed=99)
+    f_orig, _ = desc.describe(new)
+    f_new, names_new = loaded.descriptor.describe(new)
+    np.testing.assert_array_equal(f_new, f_orig)
+    assert names_new == loaded.feature_names_
+    np.testing.assert_array_equal(loaded.predict(f_new), clf.predict(f_orig))
+    assert np.mean(loaded.predict(f_new) == "bcc") >= 0.99
