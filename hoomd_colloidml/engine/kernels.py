@@ -192,6 +192,14 @@ def pair_total(ti, tj, sig, r2, kinds, params, rcut2):
 
 # --------------------------------------------------------------------------------------
 # cell lists (doubly linked, O(1) removal)
+@njit(cache=True, inline="always")
+def _stencil(n, h):
+    """Cell offsets ``lo..hi`` along an axis with ``n`` cells, each cell visited once."""
+    if n >= 2 * h + 1:
+        return -h, h
+    return 0, n - 1
+
+
 @njit(cache=True)
 def cell_of(x, L, n, dim):
     c = 0
@@ -209,9 +217,16 @@ def cell_of(x, L, n, dim):
 
 @njit(cache=True)
 def build_cells(pos, L, dim, rmax):
-    n = np.ones(3, dtype=np.int64)
+    # n[3] holds the stencil half-width h: cells >= rmax / h wide, h cells each way.
+    # Finer cells (h = 2) pay off when a range-wide cell holds many particles.
+    n = np.ones(4, dtype=np.int64)
+    ncell1 = 1.0
     for d in range(dim):
-        n[d] = max(1, int(L[d] / rmax))
+        ncell1 *= max(1, int(L[d] / rmax))
+    h = 2 if pos.shape[0] / ncell1 > 4.0 else 1
+    n[3] = h
+    for d in range(dim):
+        n[d] = max(1, int(L[d] * h / rmax))
     ncell = n[0] * n[1] * n[2]
     N = pos.shape[0]
     head = -np.ones(ncell, dtype=np.int64)
@@ -266,12 +281,9 @@ def particle_energy(i, xi, ti, di, pos, typeid, diam, L, dim, n, head, nxt,
         elif c < 0:
             c = 0
         ci[d] = c
-    lo0 = -1 if n[0] >= 3 else 0
-    hi0 = 1 if n[0] >= 2 else 0
-    lo1 = -1 if n[1] >= 3 else 0
-    hi1 = 1 if n[1] >= 2 else 0
-    lo2 = -1 if n[2] >= 3 else 0
-    hi2 = 1 if n[2] >= 2 else 0
+    lo0, hi0 = _stencil(n[0], n[3])
+    lo1, hi1 = _stencil(n[1], n[3])
+    lo2, hi2 = _stencil(n[2], n[3])
     npot = kinds.shape[0]
     e = 0.0
     for oz in range(lo2, hi2 + 1):
@@ -339,12 +351,9 @@ def pair_terms(pos, typeid, diam, L, dim, kinds, params, rcut2, rmax, scales, be
     nk = scales.shape[0]
     W = 0.0
     S = np.zeros(nk)
-    lo0 = -1 if n[0] >= 3 else 0
-    hi0 = 1 if n[0] >= 2 else 0
-    lo1 = -1 if n[1] >= 3 else 0
-    hi1 = 1 if n[1] >= 2 else 0
-    lo2 = -1 if n[2] >= 3 else 0
-    hi2 = 1 if n[2] >= 2 else 0
+    lo0, hi0 = _stencil(n[0], n[3])
+    lo1, hi1 = _stencil(n[1], n[3])
+    lo2, hi2 = _stencil(n[2], n[3])
     for i in range(N):
         c = cell[i]
         cxi = c % n[0]
@@ -578,12 +587,9 @@ def min_contact_ratio(pos, diam, L, dim, rmax):
     n, head, nxt, prv, cell = build_cells(pos, L, dim, rmax)
     N = pos.shape[0]
     best = rmax / diam.max()
-    lo0 = -1 if n[0] >= 3 else 0
-    hi0 = 1 if n[0] >= 2 else 0
-    lo1 = -1 if n[1] >= 3 else 0
-    hi1 = 1 if n[1] >= 2 else 0
-    lo2 = -1 if n[2] >= 3 else 0
-    hi2 = 1 if n[2] >= 2 else 0
+    lo0, hi0 = _stencil(n[0], n[3])
+    lo1, hi1 = _stencil(n[1], n[3])
+    lo2, hi2 = _stencil(n[2], n[3])
     for i in range(N):
         c = cell[i]
         cxi = c % n[0]

@@ -109,3 +109,32 @@ def test_bad_parameters():
         LennardJones()
     with pytest.raises(ValueError, match="type 'C', which is not one of the system's types"):
         LennardJones(params={("A", "C"): {"epsilon": 1.0, "sigma": 1.0}}).table(["A", "B"])
+
+
+@pytest.mark.parametrize(("n", "L"), [(60, 5.2), (400, 6.9), (1500, 10.8), (100, 12.0), (200, 7.6)])
+def test_cell_list_energy_matches_brute_force(n, L):
+    """Cell-list total and per-particle energies equal an all-pairs numpy sum (coarse and
+    fine cell stencils, few and many cells)."""
+    rng = np.random.default_rng(n)
+    pos = rng.uniform(-L / 2, L / 2, (n, 3))
+    typeid = (rng.random(n) < 0.2).astype(np.int64)
+    ka = LennardJones.kob_andersen()
+    kinds, params, rcut = ka.table(["A", "B"])
+    tables = (kinds[None], params[None], rcut[None] ** 2)
+    Lv = np.full(3, L)
+    d = pos[None] - pos[:, None]
+    d -= L * np.round(d / L)
+    r = np.linalg.norm(d, axis=-1)
+    np.fill_diagonal(r, np.inf)
+    eps = np.array([[1.0, 1.5], [1.5, 0.5]])[typeid[:, None], typeid[None]]
+    sig = np.array([[1.0, 0.8], [0.8, 0.88]])[typeid[:, None], typeid[None]]
+    rc = 2.5 * sig
+    u = np.where(r < rc, lj(r, eps, sig) - lj(rc, eps, sig), 0.0)
+    diam = np.zeros(n)
+    total = K.total_energy(pos, typeid, diam, Lv, 3, *tables, 2.5)
+    assert total == pytest.approx(0.5 * u.sum(), rel=1e-10)
+    cells = K.build_cells(pos, Lv, 3, 2.5)
+    for i in range(0, n, max(1, n // 20)):
+        e = K.particle_energy(i, pos[i], typeid[i], 0.0, pos, typeid, diam, Lv, 3, cells[0],
+                              cells[1], cells[2], *tables, 6.25)
+        assert e == pytest.approx(u[i].sum(), rel=1e-10, abs=1e-12)
