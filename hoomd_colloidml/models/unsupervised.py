@@ -259,8 +259,9 @@ class UnsupervisedClassifier(SavableMixin, ClusterMixin, TransformerMixin, BaseE
     Example:
         >>> import numpy as np
         >>> rng = np.random.default_rng(0)
-        >>> X = np.r_[rng.normal(0, .1, (300, 4)), rng.normal(1, .1, (300, 4))]
-        >>> uc = UnsupervisedClassifier(bottleneck=1, max_epochs=30, random_state=0).fit(X)
+        >>> X = np.r_[rng.normal(0, .1, (100, 4)), rng.normal(1, .1, (100, 4))]
+        >>> uc = UnsupervisedClassifier(bottleneck=1, max_epochs=10, max_components=3,
+        ...                             random_state=0).fit(X)
         >>> uc.n_clusters_
         2
     """
