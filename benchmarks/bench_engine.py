@@ -22,6 +22,14 @@ from hoomd_colloidml.engine import NVT, LennardJones, MonteCarlo
 from hoomd_colloidml.lattice.fluid import fluid
 
 
+def _particle_energy(pos, L, x, i, pot_energy):
+    d = pos - x
+    d -= L * np.round(d / L)
+    r2 = (d * d).sum(1)
+    r2[i] = np.inf
+    return pot_energy(r2, i)
+
+
 def numpy_reference_moves_per_second(system, pot_energy, kT, step, n_moves, seed=0):
     """Plain numpy Metropolis (the peer): all-particle distances per trial, no cell list."""
     rng = np.random.default_rng(seed)
@@ -34,14 +42,9 @@ def numpy_reference_moves_per_second(system, pot_energy, kT, step, n_moves, seed
         new = pos[i] + rng.uniform(-step, step, 3)
         new -= L * np.round(new / L)
 
-        def e_of(x):
-            d = pos - x
-            d -= L * np.round(d / L)
-            r2 = (d * d).sum(1)
-            r2[i] = np.inf
-            return pot_energy(r2, i)
-
-        de = e_of(new) - e_of(pos[i])
+        de = _particle_energy(pos, L, new, i, pot_energy) - _particle_energy(
+            pos, L, pos[i], i, pot_energy
+        )
         if de <= 0 or rng.random() < np.exp(-de / kT):
             pos[i] = new
     return n_moves / (time.process_time() - t0)
