@@ -530,7 +530,8 @@ class MonteCarlo:
                     acc = self.acceptance
                     bar.set_postfix(
                         acc=f"{acc['translate']:.2f}", E_N=f"{self._energy / self.N:.4g}",
-                        eta=f"{self.packing_fraction:.4f}", P=f"{self.pressure:.4g}",
+                        rho=f"{self.density:.4f}", eta=f"{self.packing_fraction:.4f}",
+                        P=f"{self.pressure:.4g}",
                         refresh=False,
                     )
         finally:

@@ -226,3 +226,27 @@ def test_npt_then_nvt_virial_pressure_consistent():
     nvt.run(200, progress=False, equilibrate=True)
     nvt.run(2000, progress=False, pressure_every=5)
     assert nvt.pressure == pytest.approx(2.0, rel=0.05)
+
+
+def test_hard_spheres_npt_axes_moves_carnahan_starling():
+    ref = carnahan_starling_eta(5.0)
+    mc = MonteCarlo(fluid(256, ref, seed=12), seed=12, step_size=0.15, box_step=0.005)
+    ens = NPT(5.0, box_moves="axes", box_trials=10)
+    mc.run(300, ens, progress=False, equilibrate=True, pressure_every=0)
+    mc.run(2500, ens, progress=False, pressure_every=0)
+    eta, err = block_mean(mc.observables["packing_fraction"])
+    assert abs(eta - ref) / ref < 0.025, (eta, err, ref)
+    L = [mc.system.box.Lx, mc.system.box.Ly, mc.system.box.Lz]
+    assert len(set(L)) == 3  # the box lengths moved independently
+
+
+def test_softened_core_shoulder_2d_energy_bookkeeping():
+    from hoomd_colloidml.engine import SoftenedCoreShoulder
+
+    s = fluid(150, 0.4, dimensions=2, seed=6)
+    s = System(s.box, s.positions, diameters=np.zeros(s.N))
+    scs = SoftenedCoreShoulder(sigma=1.0, epsilon=1.0, k=10.0, delta=1.35, r_cut=2.5)
+    mc = MonteCarlo(s, [scs], seed=2, kT=0.5)
+    mc.run(300, NPT(5.0, box_moves="axes"), progress=False, pressure_every=0)
+    assert mc.energy == pytest.approx(mc.recompute_energy(), rel=1e-11)
+    assert np.isfinite(mc.energy) and mc.energy > 0
