@@ -155,27 +155,65 @@ def _stack(systems: list[System], gaps: np.ndarray) -> tuple[System, np.ndarray]
     return system, np.concatenate(slab)
 
 
-def insert_seed(fluid: System, crystal: System, radius: float, margin: float = 0.5) -> System:
+def insert_seed(fluid: System, crystal: System, radius: float, margin: float = 0.0) -> System:
     """Replace the fluid inside a sphere by the crystal (seed for crystal growth).
 
-    Fluid particles within ``radius + margin`` of the box centre are removed and crystal
-    particles within ``radius`` of the crystal box centre are inserted there.
+    Crystal particles within ``radius`` of the crystal box centre are inserted at the fluid
+    box centre; fluid particles inside the sphere, or closer than contact + ``margin`` to a
+    seed particle, are removed (the density around the seed stays that of the fluid).
 
     Returns:
-        System: with a ``seed`` boolean mask available through :func:`seed_mask` semantics:
-        the inserted particles come first.
+        System: seed particles first, then the remaining fluid.
     """
     if radius <= 0:
         raise ValueError(f"radius must be > 0; got {radius}.")
-    keep = np.linalg.norm(fluid.positions, axis=1) > radius + margin
     inside = np.linalg.norm(crystal.positions, axis=1) <= radius
     if not inside.any():
         raise ValueError("The crystal has no particle within the seed radius.")
+    seed_pos = crystal.positions[inside]
+    keep = np.linalg.norm(fluid.positions, axis=1) > radius
+    L = np.array([fluid.box.Lx, fluid.box.Ly, fluid.box.Lz])
+    ds = crystal.diameters[inside]
+    for k in np.flatnonzero(keep):
+        dx = seed_pos - fluid.positions[k]
+        dx -= L * np.round(dx / L)
+        if np.any(np.linalg.norm(dx, axis=1) < 0.5 * (ds + fluid.diameters[k]) + margin):
+            keep[k] = False
     types, (tf, tc) = merge_types([fluid, crystal])
-    pos = np.concatenate([crystal.positions[inside], fluid.positions[keep]])
+    pos = np.concatenate([seed_pos, fluid.positions[keep]])
     tid = np.concatenate([tc[inside], tf[keep]])
-    diam = np.concatenate([crystal.diameters[inside], fluid.diameters[keep]])
+    diam = np.concatenate([ds, fluid.diameters[keep]])
     return System(fluid.box, pos, tid, types, diam)
+
+
+def insert_slab(fluid: System, crystal: System, half_thickness: float, margin: float = 0.0
+                ) -> System:
+    """Replace the fluid with |z| < ``half_thickness`` by the crystal (planar seed).
+
+    The crystal box is first scaled onto the fluid box (the caller makes them nearly equal);
+    fluid particles closer than contact + ``margin`` to a crystal particle are removed.
+
+    Returns:
+        System: crystal particles first, then the remaining fluid.
+    """
+    if half_thickness <= 0:
+        raise ValueError(f"half_thickness must be > 0; got {half_thickness}.")
+    Lf = np.array([fluid.box.Lx, fluid.box.Ly, fluid.box.Lz])
+    Lc = np.array([crystal.box.Lx, crystal.box.Ly, crystal.box.Lz])
+    cpos = crystal.positions * (Lf / Lc)
+    inside = np.abs(cpos[:, 2]) < half_thickness
+    keep = np.abs(fluid.positions[:, 2]) >= half_thickness
+    ds = crystal.diameters[inside]
+    seed_pos = cpos[inside]
+    for k in np.flatnonzero(keep):
+        dx = seed_pos - fluid.positions[k]
+        dx -= Lf * np.round(dx / Lf)
+        if np.any(np.linalg.norm(dx, axis=1) < 0.5 * (ds + fluid.diameters[k]) + margin):
+            keep[k] = False
+    types, (tf, tc) = merge_types([fluid, crystal])
+    return System(fluid.box, np.concatenate([seed_pos, fluid.positions[keep]]),
+                  np.concatenate([tc[inside], tf[keep]]), types,
+                  np.concatenate([ds, fluid.diameters[keep]]))
 
 
 def bicrystal_sigma5(n_cells: int, n_z: int, density: float, min_distance: float = 0.8
@@ -276,3 +314,37 @@ def crop_periodic(system: System, lengths: tuple[float, float, float], seed: int
         m = np.ones(sub.N, bool)
         m[drop] = False
         sub = System(sub.box, sub.positions[m], sub.typeid[m], list(sub.types), sub.diameters[m])
+
+
+def fluid_block(lengths: tuple[float, float, float], packing_fraction: float, seed: int = 0,
+                sweeps: int = 300) -> System:
+    """One-component hard-sphere fluid in an orthorhombic box of any shape.
+
+    Particles start on a body-centred grid fitted to the box (BCC is mechanically unstable
+    for hard spheres) and are melted by ``sweeps`` NVT Monte Carlo sweeps.
+
+    Args:
+        lengths (tuple): (Lx, Ly, Lz).
+        packing_fraction (float): Target η (at most ~0.55: the grid needs spacing >= 1).
+        seed (int): Seed of the melting run.
+    """
+    from hoomd_colloidml.engine import NVT, MonteCarlo
+
+    L = np.asarray(lengths, dtype=np.float64)
+    rho = packing_fraction / (np.pi / 6)
+    s = (2.0 / rho) ** (1.0 / 3.0)
+    n = np.maximum(1, np.round(L / s)).astype(int)
+    sp = L / n
+    if np.any(sp < 1.0) or np.linalg.norm(sp) / 2 < 1.0:
+        raise ValueError(f"packing_fraction {packing_fraction} is too high for a BCC start.")
+    g = np.stack(np.meshgrid(*[np.arange(k) for k in n], indexing="ij"), -1).reshape(-1, 3)
+    pos = np.concatenate([g * sp, (g + 0.5) * sp])
+    N_target = int(round(rho * np.prod(L)))
+    rng = np.random.default_rng(seed)
+    if N_target < len(pos):
+        pos = pos[np.sort(rng.choice(len(pos), N_target, replace=False))]
+    box = freud.box.Box(*L)
+    system = System(box, box.wrap(pos - L / 2))
+    mc = MonteCarlo(system, seed=seed)
+    mc.run(int(sweeps), ensemble=NVT(), progress=False)
+    return mc.system

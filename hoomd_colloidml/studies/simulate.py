@@ -22,6 +22,7 @@ def run_snapshots(
     ensemble: Any = None,
     potentials: tuple = (),
     progress: bool = False,
+    box_step: float | None = None,
 ) -> tuple[list[Any], dict[str, Any]]:
     """Equilibrate with MC, then save ``n_snapshots`` configurations ``sweeps`` sweeps apart.
 
@@ -33,6 +34,8 @@ def run_snapshots(
         sweeps (int): Sweeps between snapshots.
         ensemble: ``NVT()`` (default) or ``NPT(...)`` from :mod:`hoomd_colloidml.engine`.
         potentials (tuple): Pair / many-body potentials (none for hard spheres).
+        box_step (float): Maximum change of ln V (or ln L) per box trial in NPT; default
+            ``0.5 / N`` so that a trial rarely creates an overlap in a dense system.
 
     Returns:
         tuple: (list of System snapshots, dict with acceptance and packing fractions).
@@ -40,7 +43,8 @@ def run_snapshots(
     from hoomd_colloidml.engine import NVT, MonteCarlo
 
     ensemble = NVT() if ensemble is None else ensemble
-    mc = MonteCarlo(system, potentials=potentials, seed=int(seed))
+    box_step = 0.5 / system.N if box_step is None else box_step
+    mc = MonteCarlo(system, potentials=potentials, seed=int(seed), box_step=box_step)
     if equilibration_sweeps > 0:
         mc.run(int(equilibration_sweeps), ensemble=ensemble, progress=progress)
     snaps, etas = [], []

@@ -31,7 +31,7 @@ MODES: dict[str, dict] = {
         "hs": {"nx": 5, "ny": 3, "fcc_repeat": 3, "hcp_repeat": 5, "n_snapshots": 2},
         "gb": {"n_cells": 1, "n_z": 4},
         "laves": {"n_cells": 2},
-        "nucleation": {"N": 500, "seed_radius": 2.6, "n_snapshots": 6, "sweeps": 40},
+        "nucleation": {"n_cells": 6, "slab_thickness": 2.5, "n_snapshots": 6, "sweeps": 100},
         "bulk": {"N": 256, "n_snapshots": 4},
         "equilibration_sweeps": 60, "sweeps": 10,
     },
@@ -41,7 +41,7 @@ MODES: dict[str, dict] = {
         "hs": {"nx": 5, "ny": 3, "fcc_repeat": 6, "hcp_repeat": 9, "n_snapshots": 1},
         "gb": {"n_cells": 1, "n_z": 10},
         "laves": {"n_cells": 3},
-        "nucleation": {"N": 2048, "seed_radius": 3.5, "n_snapshots": 6, "sweeps": 200},
+        "nucleation": {"n_cells": 8, "slab_thickness": 3.0, "n_snapshots": 6, "sweeps": 1000},
         "bulk": {"N": 1000, "n_snapshots": 20},
         "equilibration_sweeps": 2000, "sweeps": 100,
     },
@@ -62,12 +62,9 @@ def build_statepoints(mode: str) -> list[dict]:
         {"system": "laves_fluid", "mode": mode, "size_ratio": 0.82, "packing_fraction": 0.60,
          "fluid_packing_fraction": 0.50, "composition": 2.0 / 3.0, **m["laves"],
          "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 3},
-        # Ch. 4.3.5: crystal growth from a seed in a supersaturated hard-sphere fluid (NPT)
-        {"system": "nucleation", "mode": mode, "pressure": 15.0, "packing_fraction": 0.50,
-         "N": m["nucleation"]["N"], "seed_radius": m["nucleation"]["seed_radius"],
-         "crystal_density": 1.05, "equilibration_sweeps": 0,
-         "sweeps": m["nucleation"]["sweeps"], "n_snapshots": m["nucleation"]["n_snapshots"],
-         "seed": 4},
+        # Ch. 4.3.5: crystal growth from an FCC slab into a supersaturated hard-sphere fluid
+        {"system": "nucleation", "mode": mode, "pressure": 17.0, "packing_fraction": 0.575,
+         "crystal_density": 1.10, **m["nucleation"], "equilibration_sweeps": 0, "seed": 4},
     ]
     # Fig. 4.3/4.4: bulk runs that tune the standard q4-q6 method
     for k, (phase, rho) in enumerate((("fcc", 1.05), ("hcp", 1.05), ("fluid", 0.94))):

@@ -5,8 +5,8 @@ Systems (state-point key ``system``):
 - ``hs_coexistence``: hard spheres, metastable FCC / HCP / fluid coexistence (Ch. 4.3.1);
 - ``grain_boundary``: hard-sphere FCC bicrystal with Σ5 twist grain boundaries (Ch. 4.3.2);
 - ``laves_fluid``: binary hard spheres (α = 0.82), MgCu2 Laves / fluid coexistence (Ch. 4.3.4);
-- ``nucleation``: crystal growth from a seed in a supersaturated hard-sphere fluid, NPT
-  (Ch. 4.3.5);
+- ``nucleation``: an FCC slab in a dense hard-sphere fluid, NPT at βPσ³ = 17; the crystalline
+  fraction changes along the run (Ch. 4.3.5);
 - ``bulk``: FCC, HCP and fluid runs that tune the standard q̄4–q̄6 method (Fig. 4.3/4.4).
 
 Operations: ``simulate`` → ``describe`` (q̄1..q̄8 with SANN; plus same-species q̄ for binary
@@ -104,14 +104,17 @@ def build_initial(sp: dict):
         s, _ = builders.stack_slabs([laves, liquid], gap=0.05)
         return s, NVT()
     if system == "nucleation":
+        # crystal growth: an FCC slab (cubic cells, [001] along z) replaces the middle of a
+        # supersaturated fluid; NPT above the melting pressure
         from hoomd_colloidml.lattice import fluid
 
-        liquid = fluid(sp["N"], sp["packing_fraction"], seed=sp["seed"])
-        L = liquid.box.Lx
-        n = int(np.ceil(L / (4 / sp["crystal_density"]) ** (1 / 3)))
-        seed = crystal("fcc", n, np.pi / 6 * sp["crystal_density"])
-        s = builders.insert_seed(liquid, seed, sp["seed_radius"], margin=1.0)
-        return s, NPT(sp["pressure"], box_moves="isotropic")
+        a = (4.0 / sp["crystal_density"]) ** (1.0 / 3.0)
+        L = sp["n_cells"] * a
+        n = int(round(sp["packing_fraction"] * L**3 / (np.pi / 6)))
+        liquid = fluid(n, sp["packing_fraction"], seed=sp["seed"])
+        seed = crystal("fcc", sp["n_cells"], np.pi / 6 * sp["crystal_density"])
+        s = builders.insert_slab(liquid, seed, sp["slab_thickness"] / 2, margin=0.05)
+        return s, NPT(sp["pressure"], box_moves="axes")
     if system == "bulk":
         eta = np.pi / 6 * sp["density"]
         if sp["phase"] == "fluid":
