@@ -5,13 +5,32 @@ The number of threads is whatever ``torch.set_num_threads`` says; nothing here c
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Callable
 
 import numpy as np
 import torch
 
-__all__ = ["train", "state_to_numpy", "load_numpy_state", "split_indices", "param_groups"]
+__all__ = ["train", "state_to_numpy", "load_numpy_state", "split_indices", "param_groups",
+           "torch_threads"]
+
+
+@contextlib.contextmanager
+def torch_threads(n: int | None):
+    """Use ``n`` torch threads inside the block and restore the previous setting after it.
+
+    ``None`` leaves torch's current ``torch.set_num_threads`` setting untouched.
+    """
+    if n is None:
+        yield
+        return
+    old = torch.get_num_threads()
+    torch.set_num_threads(int(n))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
 
 
 def param_groups(net: torch.nn.Module, alpha: float) -> list[dict]:

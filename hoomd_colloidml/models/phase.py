@@ -65,6 +65,10 @@ class PhaseClassifier(SavableMixin, ClassifierMixin, BaseEstimator):
         random_state (None | int): Seed for initialisation, split and shuffling.
         descriptor_config (dict | None): Configuration of the describer that made ``X``.
         feature_names (list[str] | None): Names of the ``d`` input features.
+        n_threads (int | None): Torch threads used inside ``fit`` (the previous setting is
+            restored afterwards); ``None`` uses torch's current ``torch.set_num_threads``
+            setting. These networks are tiny, so one thread is fastest (on the shared 2-core
+            machine, 2 threads made the autoencoder training ~17x slower).
         verbose (bool): Show a progress bar.
 
     Attributes:
@@ -95,6 +99,7 @@ class PhaseClassifier(SavableMixin, ClassifierMixin, BaseEstimator):
         random_state=None,
         descriptor_config=None,
         feature_names=None,
+        n_threads=1,
         verbose=False,
     ):
         self.hidden = hidden
@@ -108,6 +113,7 @@ class PhaseClassifier(SavableMixin, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.descriptor_config = descriptor_config
         self.feature_names = feature_names
+        self.n_threads = n_threads
         self.verbose = verbose
 
     def _check_params(self) -> tuple[int, ...]:
@@ -132,6 +138,13 @@ class PhaseClassifier(SavableMixin, ClassifierMixin, BaseEstimator):
                          self.activation)
 
     def fit(self, X, y):
+        """Fit the model with ``n_threads`` torch threads; see :meth:`_fit` for the steps."""
+        check_param(self, "n_threads", self.n_threads is None or is_int(self.n_threads, 1),
+                    "None or an int >= 1")
+        with _torch.torch_threads(self.n_threads):
+            return self._fit(X, y)
+
+    def _fit(self, X, y):
         """Train the network.
 
         Args:

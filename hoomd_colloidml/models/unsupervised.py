@@ -244,6 +244,14 @@ class UnsupervisedClassifier(SavableMixin, ClusterMixin, TransformerMixin, BaseE
         random_state (None | int): Seed for every stochastic step.
         descriptor_config (dict | None): Configuration of the describer that made ``X``.
         feature_names (list[str] | None): Names of the ``d`` input features.
+        n_threads (int | None): Torch threads used inside ``fit`` (the previous setting is
+            restored afterwards); ``None`` uses torch's current ``torch.set_num_threads``
+            setting. These networks are tiny, so one thread is fastest (on a shared 2-core
+            machine, 2 threads made the autoencoder training ~17x slower).
+        n_threads (int | None): Torch threads used inside ``fit`` (the previous setting is
+            restored afterwards); ``None`` uses torch's current ``torch.set_num_threads``
+            setting. These networks are tiny, so one thread is fastest (on the shared 2-core
+            machine, 2 threads made the autoencoder training ~17x slower).
         verbose (bool): Progress bars.
 
     Attributes:
@@ -289,6 +297,7 @@ class UnsupervisedClassifier(SavableMixin, ClusterMixin, TransformerMixin, BaseE
         random_state=None,
         descriptor_config=None,
         feature_names=None,
+        n_threads=1,
         verbose=False,
     ):
         self.bottleneck = bottleneck
@@ -312,6 +321,7 @@ class UnsupervisedClassifier(SavableMixin, ClusterMixin, TransformerMixin, BaseE
         self.random_state = random_state
         self.descriptor_config = descriptor_config
         self.feature_names = feature_names
+        self.n_threads = n_threads
         self.verbose = verbose
 
     # ---- parameters
@@ -476,6 +486,13 @@ class UnsupervisedClassifier(SavableMixin, ClusterMixin, TransformerMixin, BaseE
 
     # ---- fit
     def fit(self, X, y=None):
+        """Fit the model with ``n_threads`` torch threads; see :meth:`_fit` for the steps."""
+        check_param(self, "n_threads", self.n_threads is None or is_int(self.n_threads, 1),
+                    "None or an int >= 1")
+        with _torch.torch_threads(self.n_threads):
+            return self._fit(X, y)
+
+    def _fit(self, X, y=None):
         """Fit the autoencoder, the Gaussian mixture and the merging.
 
         Args:

@@ -129,3 +129,18 @@ def test_bad_input(rng):
         uc.predict(X[:, :3])
     with pytest.raises(ValueError, match="'method'"):
         uc.relative_importance(X, method="magic")
+
+
+def test_n_threads_scoped(rng):
+    import torch
+
+    X = rng.normal(size=(80, 3))
+    old = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        UnsupervisedClassifier(bottleneck=1, max_epochs=2, n_threads=1, random_state=0).fit(X)
+        assert torch.get_num_threads() == 2  # the caller's setting is restored
+    finally:
+        torch.set_num_threads(old)
+    with pytest.raises(ValueError, match="'n_threads' parameter"):
+        UnsupervisedClassifier(n_threads=0).fit(X)
