@@ -23,20 +23,23 @@ def line_rmse(x: np.ndarray, y: np.ndarray) -> float:
 def l_method(x, y, return_errors: bool = False):
     """Elbow of the curve ``y(x)`` by the L-method (Salvador & Chan, 2004).
 
-    For every split of the (sorted) points into a left part ``x[:c]`` and a right part
-    ``x[c:]``, each with at least two points, a least-squares line is fitted to each part;
-    the total error is ``RMSE_c = c/n · RMSE(left) + (n-c)/n · RMSE(right)``. The elbow is the
-    last point of the left part of the split with the smallest total error (ties: the
-    smallest ``x``).
+    For every candidate elbow ``x[c]`` (``1 <= c <= n - 2``) a least-squares line is fitted
+    to the points left of it and one to the points right of it, both including the elbow
+    itself (the two lines meet at the elbow, as drawn in the thesis's Figs. 4.2b/d); the
+    total error is the RMSE of each line weighted by its number of points,
+    ``((c+1)·RMSE_left + (n-c)·RMSE_right) / (n+1)``. The elbow is the candidate with the
+    smallest total error (ties: the smallest ``x``). Sharing the elbow point lets every
+    interior point be an elbow (e.g. K = 3 of N_G = 4 components, as in Ch. 4.3.1) and makes
+    the corner of a continuous two-line curve an exact fit.
 
     Args:
         x ((n,) array_like): Abscissae, n ≥ 4 distinct values.
         y ((n,) array_like): Curve values.
-        return_errors (bool): Also return the total error of every split.
+        return_errors (bool): Also return the total error of every candidate.
 
     Returns:
-        The ``x`` value of the elbow (and, optionally, ``(n - 3,)`` errors for the elbows
-        ``x[1], ..., x[n-3]``).
+        The ``x`` value of the elbow (and, optionally, ``(n - 2,)`` errors for the elbows
+        ``x[1], ..., x[n-2]``).
 
     Raises:
         ValueError: Fewer than 4 points, mismatched shapes, or non-finite values.
@@ -63,8 +66,8 @@ def l_method(x, y, return_errors: bool = False):
         raise ValueError("x values must be distinct.")
     n = len(x)
     errors = np.array(
-        [c / n * line_rmse(x[:c], y[:c]) + (n - c) / n * line_rmse(x[c:], y[c:])
-         for c in range(2, n - 1)]
+        [((c + 1) * line_rmse(x[: c + 1], y[: c + 1]) + (n - c) * line_rmse(x[c:], y[c:]))
+         / (n + 1) for c in range(1, n - 1)]
     )
     # ties (within round-off) go to the smallest elbow
     best = int(np.flatnonzero(errors <= errors.min() + 1e-12 * max(1.0, np.abs(y).max()))[0])
