@@ -27,9 +27,10 @@ from sklearn.utils.validation import check_is_fitted
 from freud_ext.environment import SymmetryFunctions
 from freud_ext.util import normalize_system
 from hoomd_colloidml.models._base import SavableMixin, is_real, register_model
+from hoomd_colloidml.potentials._sf_energy import weighted_sf_all
 from hoomd_colloidml.potentials.asakura_oosawa import AsakuraOosawa
 from hoomd_colloidml.potentials.base import ManyBodyPotential
-from hoomd_colloidml.potentials.elastic_shell import _as_indices, _near, _neighbors
+from hoomd_colloidml.potentials.elastic_shell import _as_indices, _box_matrices, _near, _neighbors
 
 __all__ = ["SymmetryFunctionPotential"]
 
@@ -271,6 +272,33 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
         self._kp_cache = (self.coef_, params)
         return params
 
+    def _fast_params(self):
+        """Kernel parameters of :func:`weighted_sf_all` (angular ``eta`` deduplicated)."""
+        cached = getattr(self, "_fp_cache", None)
+        if cached is not None and cached[0] is self.coef_:
+            return cached[1]
+        rc, r_eta, r_rs, r_w, a_eta, a_xi, a_lam, a_w = self._kernel_params()
+        etas, idx = np.unique(a_eta, return_inverse=True)
+        params = (
+            rc,
+            r_eta,
+            r_rs,
+            r_w,
+            np.ascontiguousarray(idx.reshape(-1), dtype=np.int64),
+            np.ascontiguousarray(etas, dtype=np.float64),
+            a_xi,
+            a_lam,
+            a_w,
+        )
+        self._fp_cache = (self.coef_, params)
+        return params
+
+    def _weighted_sf_all(self, data) -> np.ndarray:
+        """``sum_k w_k G_k(i)`` for all particles (one numba pass, cell list, triangles)."""
+        mat, inv = _box_matrices(data.box)
+        pts = np.ascontiguousarray(data.points, dtype=np.float64)
+        return weighted_sf_all(pts, mat, inv, bool(data.box.is2D), self._fast_params())
+
     def _weighted_sf(self, box, pts, targets, excluded=None) -> np.ndarray:
         """``sum_k w_k G_k(i)`` for ``targets`` (numba; float64 neighbour search)."""
         targets = np.asarray(targets, dtype=np.int64)
@@ -407,6 +435,7 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
         self.feature_names_ = SymmetryFunctions.from_config(self.sf_config_).feature_names
         self._sf_cache = None
         self._kp_cache = None
+        self._fp_cache = None
         return self
 
     @staticmethod
@@ -419,12 +448,12 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
     def reduced_energies(self, system: Any) -> np.ndarray:
         """The fitted reduced energies ``w_0 + sum_k w_k G_k(i)``, shape ``(N,)``."""
         data = self._data(system)
-        return self._weighted_sf(data.box, data.points, np.arange(data.N)) + self.intercept_
+        return self._weighted_sf_all(data) + self.intercept_
 
     def energies(self, system: Any) -> np.ndarray:
         """Per-particle energies in kT, shape ``(N,)`` (fit times scale, plus pair term)."""
         data = self._data(system)
-        g = self._weighted_sf(data.box, data.points, np.arange(data.N))
+        g = self._weighted_sf_all(data)
         u = self.energy_scale * (g + self.intercept_)
         pair = self._pair()
         if pair is not None:
@@ -526,6 +555,7 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
         self.rmse_path_test_ = arrays["rmse_path_test"]
         self._sf_cache = None
         self._kp_cache = None
+        self._fp_cache = None
 
     @classmethod
     def load(cls, directory: Any) -> SymmetryFunctionPotential:

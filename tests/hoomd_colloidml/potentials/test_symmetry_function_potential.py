@@ -181,3 +181,74 @@ def test_ao_fit_forces_are_minus_gradient(ao_fit):
     e, f, w = pot.forces(s)
     fd = _fd_forces(pot, s)
     assert np.max(np.abs(f - fd)) <= 1e-6 * np.max(np.abs(f))
+
+
+def _fit_all(frames, pool, seed):
+    """A potential holding every function of ``pool`` with random nonzero weights."""
+    rng = np.random.default_rng(seed)
+    x = [pool.compute(f).values for f in frames]
+    w = rng.normal(size=pool.n_features)
+    y = [v @ w + 0.3 * rng.normal(size=len(v)) for v in x]  # noise: every function helps
+    pot = SymmetryFunctionPotential(scale=1.0).fit(
+        frames, y, pool, selector=ForwardSelector(max_features=pool.n_features, tol=0.0)
+    )
+    assert len(pot.sf_config_["angular"]) >= 2 and len(pot.sf_config_["radial"]) >= 2
+    return pot
+
+
+def _assert_fast_equals_peer(pot, system):
+    sf = SymmetryFunctions.from_config(pot.sf_config_)
+    ref = sf.compute(system).values @ pot.coef_ + pot.intercept_
+    fast = pot.reduced_energies(system)
+    assert np.max(np.abs(fast - ref)) <= 1e-12 * max(1.0, np.max(np.abs(ref)))
+    # and the per-target kernel of local_energy agrees with the one-pass kernel
+    data = pot._data(system)
+    per_target = pot._weighted_sf(data.box, data.points, np.arange(data.N)) + pot.intercept_
+    assert np.max(np.abs(fast - per_target)) <= 1e-12 * max(1.0, np.max(np.abs(ref)))
+
+
+def _uniform(box, n, rng):
+    frac = rng.uniform(0.0, 1.0, (n, 3))
+    if box.is2D:
+        frac[:, 2] = 0.5
+    pts = box.make_absolute(frac).astype(np.float64)
+    return (box, wrap64(box, pts))
+
+
+def test_fast_energy_path_equals_symmetry_functions_2d():
+    rng = np.random.default_rng(11)
+    pool = SymmetryFunctions(
+        1.0,
+        radial=[(4.0, 0.0), (16.0, 0.5), (24.0, 0.3)],
+        angular=[(0.1, 1.0, 1.0), (1.0, 4.0, -1.0), (1.0, 2.5, 1.0), (4.0, 8.0, -1.0),
+                 (0.1, 2.0, -1.0)],
+    )
+    train = [_uniform(freud.box.Box(5.0, 4.0, is2D=True), 80, rng) for _ in range(4)]
+    pot = _fit_all(train, pool, seed=1)
+    systems = [
+        rattle(shell_crystal("hex2d", 64, 4.6), 0.03, seed=4),  # 3 x 3 cells
+        rattle(shell_crystal("hex2d", 64, 2.4), 0.03, seed=5),
+        _uniform(freud.box.Box(2.6, 2.2, is2D=True), 20, rng),  # < 3 cells: one cell
+        _uniform(freud.box.Box(9.0, 7.0, xy=0.4, is2D=True), 300, rng),  # tilted
+    ]
+    for s in systems:
+        _assert_fast_equals_peer(pot, s)
+
+
+def test_fast_energy_path_equals_symmetry_functions_3d():
+    rng = np.random.default_rng(12)
+    pool = SymmetryFunctions(
+        1.4,
+        radial=[(8.0, 0.84), (12.0, 0.0), (8.0, 1.26)],
+        angular=[(0.5, 1.0, -1.0), (1.0, 2.0, -1.0), (0.05, 8.0, -1.0), (2.0, 4.0, 1.0),
+                 (0.5, 1.5, 1.0)],
+    )
+    train = [_uniform(freud.box.Box.cube(4.5), 60, rng) for _ in range(4)]
+    pot = _fit_all(train, pool, seed=2)
+    systems = [
+        rattle(crystal("fcc", 4, 0.3), 0.05, seed=3),
+        _uniform(freud.box.Box(7.0, 6.5, 6.0, 0.3, -0.2, 0.1), 250, rng),  # triclinic
+        _uniform(freud.box.Box.cube(3.2), 30, rng),  # < 3 cells per axis
+    ]
+    for s in systems:
+        _assert_fast_equals_peer(pot, s)
