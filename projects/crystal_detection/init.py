@@ -82,9 +82,27 @@ def init_project(root: str, mode: str, systems=None, extra: list | None = None):
     for sp in sps:
         validate_detection(sp)
     project = signac.init_project(root)
+    use_templates(project)
     for sp in sps:
         project.open_job(sp).init()
     return project
+
+
+def use_templates(project) -> None:
+    """Point a project root outside this directory at this study's ``templates/``.
+
+    signac-flow looks for job-script templates in ``<root>/templates`` unless the project
+    configuration names ``template_dir``; the path is written at initialisation, so nothing
+    in the repository is hard-coded.
+    """
+    if os.path.realpath(project.path) == os.path.realpath(HERE):
+        return
+    cfg = os.path.join(project.path, ".signac", "config")
+    with open(cfg, encoding="utf-8") as fh:
+        text = fh.read()
+    if "template_dir" not in text:
+        with open(cfg, "a", encoding="utf-8") as fh:
+            fh.write(f"template_dir = {os.path.join(HERE, 'templates')}\n")
 
 
 def main(argv=None) -> int:

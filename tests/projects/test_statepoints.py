@@ -214,3 +214,20 @@ def test_laves_environments_follow_fig_3_3():
     assert np.mean(large["mgni2"] == 2) == pytest.approx(0.5)
     small = {p: set(lab[p][crystals[p][1] == 1]) for p in lab}
     assert small["mgcu2"] == {1} and small["mgzn2"] == {3, 4} and small["mgni2"] == {1, 4, 5}
+
+
+def test_cluster_script_uses_the_study_template(tmp_path):
+    """`submit --pretend` renders the job script with templates/script.sh (no paths in it)."""
+    root = tmp_path / "root"
+    e = {**os.environ, "MPLBACKEND": "Agg", "SIGNAC_FLOW_ENVIRONMENT": "TestEnvironment"}
+    subprocess.run([sys.executable, str(PROJECTS / "crystal_detection" / "init.py"),
+                    "--quick", "--workspace", str(root)], check=True, env=e,
+                   capture_output=True)
+    res = subprocess.run(
+        [sys.executable, str(PROJECTS / "crystal_detection" / "project.py"), "submit",
+         "--pretend", "-o", "simulate", "-n", "1"],
+        cwd=root, env=e, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "hoomd-colloidml set-up" in res.stdout and "COLLOIDML_VENV" in res.stdout
+    template = (PROJECTS / "crystal_detection" / "templates" / "script.sh").read_text()
+    assert "/work" not in template and "/home" not in template

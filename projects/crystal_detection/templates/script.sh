@@ -1,7 +1,7 @@
 {# signac-flow job-script template for `python project.py submit` (any scheduler).
 
    flow selects the scheduler environment itself (SLURM, PBS, LSF, or a named HPC site), or
-   from the SIGNAC_FLOW_ENVIRONMENT variable, e.g. SIGNAC_FLOW_ENVIRONMENT=SlurmEnvironment.
+   from the SIGNAC_FLOW_ENVIRONMENT variable, e.g. SIGNAC_FLOW_ENVIRONMENT=DefaultSlurmEnvironment.
    `base_script` is that environment's own template; this file only adds the set-up every
    job of this study needs. Nothing here is a hard-coded path: the Python environment is
    taken from COLLOIDML_VENV (a virtualenv directory) or COLLOIDML_CONDA_ENV (a conda
