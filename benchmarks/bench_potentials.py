@@ -10,8 +10,17 @@ Per-configuration energy time of
   against a grid-integration reference of ~10^5 points per particle).
 
 Both fits are made in this run on rattled crystals labelled by the references (as in the
-tests). Times are the median CPU time (``time.process_time``) of repeated calls on one
-core, so other load on the machine does not distort the ratios.
+tests). Times are the median CPU time (``time.process_time``) per call over ``--repeat``
+samples, each sample looping the call for at least 20 ms, on one core; the samples of the
+reference and of the fit alternate so that both see the same load of the machine. The
+fit's time is the full public call (``energies()`` for the shells, ``reduced_energies()``,
+the many-body term only, for AO): input validation, a float64 cell list and the one-pass
+numba kernel of ``hoomd_colloidml.potentials._sf_energy``.
+
+Note on the AO target: the thesis's 10^4x is measured against a grid integration of the
+free volume (~10^5 points per particle); our reference integrates along rays with a numba
+kernel and is itself much faster, so the ratio printed here is not the thesis's quantity
+(it would be larger against a grid reference).
 
 Usage:
     .venv/bin/python benchmarks/bench_potentials.py [--repeat 5]
@@ -41,14 +50,36 @@ from hoomd_colloidml.potentials import (  # noqa: E402
 from hoomd_colloidml.potentials.training_data import shell_crystal  # noqa: E402
 
 
-def timed(fn, repeat):
+def _calls_per_sample(fn, min_time):
     fn()  # warm-up (numba compile / cache load)
-    ts = []
-    for _ in range(repeat):
+    n = 1
+    while True:
         t = time.process_time()  # CPU time of this process: robust on a shared machine
+        for _ in range(n):
+            fn()
+        dt = time.process_time() - t
+        if dt >= min_time:
+            return n
+        n *= 2 if dt <= 0 else max(2, int(1.2 * min_time / dt))
+
+
+def _sample(fn, n):
+    t = time.process_time()
+    for _ in range(n):
         fn()
-        ts.append(time.process_time() - t)
-    return float(np.median(ts))
+    return (time.process_time() - t) / n
+
+
+def timed_pair(ref, fit, repeat, min_time=0.02):
+    """Median CPU time per call of ``ref`` and ``fit``; samples alternate between the two
+    (so both see the same machine load) and loop each call for >= ``min_time`` s."""
+    n_ref = _calls_per_sample(ref, min_time)
+    n_fit = _calls_per_sample(fit, min_time)
+    t_ref, t_fit = [], []
+    for _ in range(repeat):
+        t_ref.append(_sample(ref, n_ref))
+        t_fit.append(_sample(fit, n_fit))
+    return float(np.median(t_ref)), float(np.median(t_fit))
 
 
 def fit_shell(rng):
@@ -103,8 +134,9 @@ def main():
     ratios = []
     for rho in np.round(np.arange(2.4, 4.61, 0.2), 2):
         s = shell_crystal("hex2d", 64, float(rho))
-        t_ref = timed(lambda s=s: ref.energies(s), args.repeat)
-        t_fit = timed(lambda s=s: fit.energies(s), args.repeat)
+        t_ref, t_fit = timed_pair(
+            lambda s=s: ref.energies(s), lambda s=s: fit.energies(s), args.repeat
+        )
         ratios.append(t_ref / t_fit)
         print(f"  {rho:5.2f} {1e3 * t_ref:11.3f} {1e3 * t_fit:11.3f} {t_ref / t_fit:8.1f}")
     print(f"  min ratio {min(ratios):.1f}x (thesis: >= 200x)")
@@ -115,14 +147,18 @@ def main():
     print(f"  fit: {len(fit_mb.selected_)} SFs, R2_test={fit_mb.r2_test_:.6f}")
     s = rattle(crystal("fcc", 7, 0.3), 0.05, seed=1)
     ao = AsakuraOosawa(q, 0.3)
-    t_ref = timed(lambda: ao.many_body_energies(s), args.repeat)
-    t_fit = timed(lambda: fit_mb.reduced_energies(s), args.repeat)
+    t_ref, t_fit = timed_pair(  # many-body term only, for both
+        lambda: ao.many_body_energies(s), lambda: fit_mb.reduced_energies(s), args.repeat
+    )
     print(
         f"  t_ref = {1e3 * t_ref:.2f} ms, t_fit = {1e3 * t_fit:.2f} ms, "
         f"ratio {t_ref / t_fit:.1f}x (thesis: ~10^4x vs a 10^5-point grid)"
     )
     fine = AsakuraOosawa(q, 0.3, n_theta=128, n_phi=256)
-    t_fine = timed(lambda: fine.many_body_energies(s), max(1, args.repeat // 2))
+    t_fine, t_fit = timed_pair(
+        lambda: fine.many_body_energies(s), lambda: fit_mb.reduced_energies(s),
+        max(1, args.repeat // 2),
+    )
     print(
         f"  reference at 128 x 256 rays (~0.1% accuracy): {1e3 * t_fine:.2f} ms, "
         f"ratio {t_fine / t_fit:.1f}x"

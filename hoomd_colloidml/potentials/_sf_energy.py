@@ -15,7 +15,28 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["half_neighbor_list", "weighted_sf_all"]
+__all__ = ["half_neighbor_list", "points_valid", "weighted_sf_all"]
+
+
+@numba.njit(cache=True)
+def points_valid(points, inv, is2d, tol):
+    """True when all positions are finite, inside the box (fractional tolerance ``tol``)
+    and, in 2D, have ``|z| <= tol`` — the checks of :func:`freud_ext.util.normalize_system`
+    in one compiled pass (a ``False`` sends the caller to that function for the error)."""
+    dims = 2 if is2d else 3
+    for i in range(points.shape[0]):
+        x = points[i, 0]
+        y = points[i, 1]
+        z = points[i, 2]
+        if not (np.isfinite(x) and np.isfinite(y) and np.isfinite(z)):
+            return False
+        if is2d and abs(z) > tol:
+            return False
+        for a in range(dims):
+            f = inv[a, 0] * x + inv[a, 1] * y + inv[a, 2] * z + 0.5
+            if f < -tol or f > 1.0 + tol:
+                return False
+    return True
 
 
 @numba.njit(cache=True, inline="always")

@@ -19,18 +19,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import freud
 import numba
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from freud_ext.environment import SymmetryFunctions
-from freud_ext.util import normalize_system
+from freud_ext.util import SystemData, normalize_system
 from hoomd_colloidml.models._base import SavableMixin, is_real, register_model
-from hoomd_colloidml.potentials._sf_energy import weighted_sf_all
+from hoomd_colloidml.potentials._sf_energy import points_valid, weighted_sf_all
 from hoomd_colloidml.potentials.asakura_oosawa import AsakuraOosawa
 from hoomd_colloidml.potentials.base import ManyBodyPotential
 from hoomd_colloidml.potentials.elastic_shell import _as_indices, _box_matrices, _near, _neighbors
+from hoomd_colloidml.system import System
 
 __all__ = ["SymmetryFunctionPotential"]
 
@@ -310,8 +312,41 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
             excluded = np.zeros(len(pts), dtype=np.bool_)
         return _sf_energy_kernel(targets, starts, counts, nbr, vecs, excluded, *params)
 
+    def _lean_data(self, system: Any) -> SystemData | None:
+        """Validated data without copies for the common inputs (a :class:`System` or a
+        ``(freud.box.Box, (N, 3) float64 array)`` tuple), checked in one numba pass; ``None``
+        when the input needs :func:`normalize_system` (other types, or invalid input, which
+        it reports). Positions up to ``1e-6`` (fractional) outside the box count as inside:
+        freud's float32 wrapping leaves points ~1e-8 outside in float64, and the minimum
+        image makes such points well defined."""
+        if isinstance(system, System):
+            box, pts = system.box, system.positions
+        elif isinstance(system, tuple) and len(system) == 2:
+            box, pts = system
+        else:
+            return None
+        if (
+            type(box) is not freud.box.Box
+            or type(pts) is not np.ndarray
+            or pts.dtype != np.float64
+            or pts.ndim != 2
+            or pts.shape[1] != 3
+            or pts.shape[0] == 0
+            or not pts.flags.c_contiguous
+        ):
+            return None
+        is2d = bool(box.is2D)
+        if (2 if is2d else 3) != self.dimensions_:
+            return None
+        if not points_valid(pts, _box_matrices(box)[1], is2d, 1e-6):
+            return None
+        return SystemData(box=box, points=pts)
+
     def _data(self, system: Any):
         check_is_fitted(self, "sf_config_")
+        data = self._lean_data(system)
+        if data is not None:
+            return data
         data = normalize_system(system)
         if data.dimensions != self.dimensions_:
             raise ValueError(

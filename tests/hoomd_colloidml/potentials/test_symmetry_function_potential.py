@@ -252,3 +252,25 @@ def test_fast_energy_path_equals_symmetry_functions_3d():
     ]
     for s in systems:
         _assert_fast_equals_peer(pot, s)
+
+
+def test_fast_input_path_still_rejects_bad_positions(shell_fit):
+    pot, frames, _ = shell_fit
+    s = frames[0]
+    ref = pot.energies(s)
+    assert np.array_equal(pot.energies((s.box, s.positions.copy())), ref)
+    # non-contiguous / float32 / (N, 2) inputs take the normalize_system path, same result
+    assert np.allclose(pot.energies((s.box, np.asfortranarray(s.positions))), ref, atol=1e-14)
+    assert np.allclose(pot.energies((s.box, s.positions[:, :2].copy())), ref, atol=1e-14)
+    bad = s.positions.copy()
+    bad[3, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        pot.energies((s.box, bad))
+    bad = s.positions.copy()
+    bad[5, 0] = 0.6 * s.box.Lx
+    with pytest.raises(ValueError, match="outside the box"):
+        pot.energies((s.box, bad))
+    bad = s.positions.copy()
+    bad[2, 2] = 0.1
+    with pytest.raises(ValueError, match="z != 0"):
+        pot.energies((s.box, bad))
