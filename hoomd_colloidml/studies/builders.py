@@ -16,6 +16,14 @@ import numpy as np
 
 from hoomd_colloidml.system import System
 
+
+def _wrap64(pos: np.ndarray, lengths) -> np.ndarray:
+    """Wrap into the origin-centred orthorhombic box in float64 (freud's wrap is float32)."""
+    L = np.asarray(lengths, dtype=np.float64)
+    pos = np.asarray(pos, dtype=np.float64)
+    return pos - L * np.round(pos / L)
+
+
 __all__ = [
     "bicrystal_sigma5",
     "close_packed_stack",
@@ -69,7 +77,7 @@ def close_packed_stack(
         layers.append(np.column_stack([xy, np.full(len(xy), k * dz)]))
     pos = np.concatenate(layers)
     box = freud.box.Box(nx * a, ny * a * np.sqrt(3), len(seq) * dz)
-    pos = box.wrap(pos - np.array([box.Lx, box.Ly, box.Lz]) / 2)
+    pos = _wrap64(pos - np.array([box.Lx, box.Ly, box.Lz]) / 2, [box.Lx, box.Ly, box.Lz])
     return System(box, pos)
 
 
@@ -89,7 +97,7 @@ def _overlapping_interfaces(system: System, slab: np.ndarray, n: int) -> set[int
     """Interfaces (k = between slab k and k+1, cyclic) across which hard cores overlap."""
     d = system.diameters
     nl = freud.locality.AABBQuery(system.box, system.positions).query(
-        system.positions, {"r_max": float(d.max()), "exclude_ii": True}).toNeighborList()
+        system.positions, {"r_max": 1.01 * float(d.max()), "exclude_ii": True}).toNeighborList()
     i, j = nl.query_point_indices, nl.point_indices
     sig = 0.5 * (d[i] + d[j])
     # distances in float64 (freud works in float32): contacts of an MC fluid are exact
@@ -150,7 +158,7 @@ def _stack(systems: list[System], gaps: np.ndarray) -> tuple[System, np.ndarray]
         diam.append(s.diameters)
         slab.append(np.full(s.N, k))
     box = freud.box.Box(lx, ly, z0)
-    pos = box.wrap(np.concatenate(pos) - np.array([lx, ly, z0]) / 2)
+    pos = _wrap64(np.concatenate(pos) - np.array([lx, ly, z0]) / 2, [lx, ly, z0])
     system = System(box, pos, np.concatenate(tid), types, np.concatenate(diam))
     return system, np.concatenate(slab)
 
@@ -254,8 +262,8 @@ def bicrystal_sigma5(n_cells: int, n_z: int, density: float, min_distance: float
     g1 = g1[in_box]
     g1 = g1[np.unique(np.round(g1, 6), axis=0, return_index=True)[1]]
     off = np.array([L, L, Lz]) / 2
-    p0 = box.wrap(g0 - off)
-    p1 = box.wrap(g1 - off)
+    p0 = _wrap64(g0 - off, [L, L, Lz])
+    p1 = _wrap64(g1 - off, [L, L, Lz])
     # remove grain-1 particles too close to grain 0 or to each other (periodic images)
     aq = freud.locality.AABBQuery(box, p0)
     nl = aq.query(p1, {"r_max": min_distance, "exclude_ii": False}).toNeighborList()
@@ -295,17 +303,17 @@ def crop_periodic(system: System, lengths: tuple[float, float, float], seed: int
     p = system.positions + big / 2
     keep = np.all(p < L, axis=1)
     box = freud.box.Box(*L)
-    sub = System(box, box.wrap(p[keep] - L / 2), system.typeid[keep], list(system.types),
+    sub = System(box, _wrap64(p[keep] - L / 2, L), system.typeid[keep], list(system.types),
                  system.diameters[keep])
     rng = np.random.default_rng(seed)
     while True:
         d = sub.diameters
         nl = freud.locality.AABBQuery(sub.box, sub.positions).query(
-            sub.positions, {"r_max": float(d.max()), "exclude_ii": True}).toNeighborList()
+            sub.positions, {"r_max": 1.01 * float(d.max()), "exclude_ii": True}).toNeighborList()
         i, j = nl.query_point_indices, nl.point_indices
         dx = sub.positions[j] - sub.positions[i]
         dx -= L * np.round(dx / L)
-        bad = np.sum(dx * dx, axis=1) < (0.5 * (d[i] + d[j])) ** 2
+        bad = np.sum(dx * dx, axis=1) < (0.5 * (d[i] + d[j]) * (1 + 1e-6)) ** 2  # float32 box
         if not bad.any():
             return sub
         counts = np.bincount(np.r_[i[bad], j[bad]], minlength=sub.N)
@@ -344,7 +352,7 @@ def fluid_block(lengths: tuple[float, float, float], packing_fraction: float, se
     if N_target < len(pos):
         pos = pos[np.sort(rng.choice(len(pos), N_target, replace=False))]
     box = freud.box.Box(*L)
-    system = System(box, box.wrap(pos - L / 2))
+    system = System(box, _wrap64(pos - L / 2, L))
     mc = MonteCarlo(system, seed=seed)
     mc.run(int(sweeps), ensemble=NVT(), progress=False)
     return mc.system

@@ -31,7 +31,7 @@ MODES: dict[str, dict] = {
         "hs": {"nx": 5, "ny": 3, "fcc_repeat": 3, "hcp_repeat": 5, "n_snapshots": 2},
         "gb": {"n_cells": 1, "n_z": 4},
         "laves": {"n_cells": 2},
-        "nucleation": {"n_cells": 6, "slab_thickness": 2.5, "n_snapshots": 6, "sweeps": 20},
+        "nucleation": {"n_cells": 6, "slab_thickness": 5.0, "n_snapshots": 6, "sweeps": 20},
         "bulk": {"N": 256, "n_snapshots": 4},
         "equilibration_sweeps": 60, "sweeps": 10,
     },
@@ -41,7 +41,7 @@ MODES: dict[str, dict] = {
         "hs": {"nx": 5, "ny": 3, "fcc_repeat": 6, "hcp_repeat": 9, "n_snapshots": 1},
         "gb": {"n_cells": 1, "n_z": 10},
         "laves": {"n_cells": 3},
-        "nucleation": {"n_cells": 8, "slab_thickness": 3.0, "n_snapshots": 6, "sweeps": 100},
+        "nucleation": {"n_cells": 8, "slab_thickness": 6.5, "n_snapshots": 6, "sweeps": 50},
         "bulk": {"N": 1000, "n_snapshots": 20},
         "equilibration_sweeps": 2000, "sweeps": 100,
     },
@@ -62,8 +62,9 @@ def build_statepoints(mode: str) -> list[dict]:
         {"system": "laves_fluid", "mode": mode, "size_ratio": 0.82, "packing_fraction": 0.60,
          "fluid_packing_fraction": 0.50, "composition": 2.0 / 3.0, **m["laves"],
          "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 3},
-        # Ch. 4.3.5: crystal growth from an FCC slab into a supersaturated hard-sphere fluid
-        {"system": "nucleation", "mode": mode, "pressure": 17.0, "packing_fraction": 0.575,
+        # Ch. 4.3.5 (substitute): an FCC slab in a dense hard-sphere fluid (NVT), relaxing
+        # towards crystal-fluid coexistence; the fluid is generated at packing fraction 0.575
+        {"system": "nucleation", "mode": mode, "packing_fraction": 0.575,
          "crystal_density": 1.10, **m["nucleation"], "equilibration_sweeps": 0, "seed": 4},
     ]
     # Fig. 4.3/4.4: bulk runs that tune the standard q4-q6 method

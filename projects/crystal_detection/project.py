@@ -5,8 +5,8 @@ Systems (state-point key ``system``):
 - ``hs_coexistence``: hard spheres, metastable FCC / HCP / fluid coexistence (Ch. 4.3.1);
 - ``grain_boundary``: hard-sphere FCC bicrystal with Σ5 twist grain boundaries (Ch. 4.3.2);
 - ``laves_fluid``: binary hard spheres (α = 0.82), MgCu2 Laves / fluid coexistence (Ch. 4.3.4);
-- ``nucleation``: an FCC slab in a dense hard-sphere fluid, NPT at βPσ³ = 17; the crystalline
-  fraction changes along the run (Ch. 4.3.5);
+- ``nucleation``: an FCC slab in a dense hard-sphere fluid (NVT); the crystalline fraction
+  changes along the run as the slab relaxes towards coexistence (Ch. 4.3.5);
 - ``bulk``: FCC, HCP and fluid runs that tune the standard q̄4–q̄6 method (Fig. 4.3/4.4).
 
 Operations: ``simulate`` → ``describe`` (q̄1..q̄8 with SANN; plus same-species q̄ for binary
@@ -104,8 +104,9 @@ def build_initial(sp: dict):
         s, _ = builders.stack_slabs([laves, liquid], gap=0.05)
         return s, NVT()
     if system == "nucleation":
-        # crystal growth: an FCC slab (cubic cells, [001] along z) replaces the middle of a
-        # supersaturated fluid; NPT above the melting pressure
+        # an FCC slab (cubic cells, [001] along z) replaces the middle of a dense fluid; NVT.
+        # (NPT box moves barely move a dense hard-sphere box in the embedded engine, so the
+        # density is fixed from the start; the slab relaxes towards crystal-fluid coexistence)
         from hoomd_colloidml.lattice import fluid
 
         a = (4.0 / sp["crystal_density"]) ** (1.0 / 3.0)
@@ -114,7 +115,7 @@ def build_initial(sp: dict):
         liquid = fluid(n, sp["packing_fraction"], seed=sp["seed"])
         seed = crystal("fcc", sp["n_cells"], np.pi / 6 * sp["crystal_density"])
         s = builders.insert_slab(liquid, seed, sp["slab_thickness"] / 2, margin=0.05)
-        return s, NPT(sp["pressure"], box_moves="axes")
+        return s, NVT()
     if system == "bulk":
         eta = np.pi / 6 * sp["density"]
         if sp["phase"] == "fluid":
