@@ -355,3 +355,190 @@ def weighted_sf_all(points, mat, inv, is2d, params) -> np.ndarray:
     out = np.empty(len(points))
     out[perm] = _weighted_sf_half(len(points), starts, counts, nbr, vec, *params)
     return out
+
+
+@numba.njit(cache=True)
+def _target_terms(
+    points,
+    mat,
+    inv,
+    is2d,
+    t,
+    flagged,
+    only_flagged,
+    rc,
+    r_eta,
+    r_rs,
+    r_w,
+    a_eta,
+    a_xi,
+    a_lam,
+    a_w,
+    vx,
+    vy,
+    vz,
+    rr,
+    fl,
+):
+    """``sum_k w_k G_k(t)`` (brute-force float64 neighbours); with ``only_flagged`` only the
+    terms that involve at least one flagged neighbour."""
+    n = points.shape[0]
+    rc2 = rc * rc
+    m = 0
+    px = points[t, 0]
+    py = points[t, 1]
+    pz = points[t, 2]
+    for j in range(n):
+        if j == t:
+            continue
+        d0 = points[j, 0] - px
+        d1 = points[j, 1] - py
+        d2 = points[j, 2] - pz
+        f0 = inv[0, 0] * d0 + inv[0, 1] * d1 + inv[0, 2] * d2
+        f1 = inv[1, 0] * d0 + inv[1, 1] * d1 + inv[1, 2] * d2
+        f2 = 0.0 if is2d else inv[2, 0] * d0 + inv[2, 1] * d1 + inv[2, 2] * d2
+        f0 -= np.floor(f0 + 0.5)
+        f1 -= np.floor(f1 + 0.5)
+        f2 -= np.floor(f2 + 0.5)
+        d0 = mat[0, 0] * f0 + mat[0, 1] * f1 + mat[0, 2] * f2
+        d1 = mat[1, 0] * f0 + mat[1, 1] * f1 + mat[1, 2] * f2
+        d2 = mat[2, 0] * f0 + mat[2, 1] * f1 + mat[2, 2] * f2
+        r2 = d0 * d0 + d1 * d1 + d2 * d2
+        if r2 < rc2:
+            vx[m] = d0
+            vy[m] = d1
+            vz[m] = d2
+            rr[m] = np.sqrt(r2)
+            fl[m] = flagged[j]
+            m += 1
+    acc = 0.0
+    for a in range(m):
+        if only_flagged and not fl[a]:
+            continue
+        fa = _fc(rr[a], rc)
+        for k in range(r_eta.shape[0]):
+            d = rr[a] - r_rs[k]
+            acc += r_w[k] * np.exp(-r_eta[k] * d * d) * fa
+    m3 = a_eta.shape[0]
+    if m3 == 0:
+        return acc
+    for a in range(m):
+        fa = _fc(rr[a], rc)
+        for b in range(a + 1, m):
+            if only_flagged and not (fl[a] or fl[b]):
+                continue
+            cx = vx[b] - vx[a]
+            cy = vy[b] - vy[a]
+            cz = vz[b] - vz[a]
+            c2 = cx * cx + cy * cy + cz * cz
+            if c2 >= rc2:
+                continue
+            ff = fa * _fc(rr[b], rc) * _fc(np.sqrt(c2), rc)
+            cos = (vx[a] * vx[b] + vy[a] * vy[b] + vz[a] * vz[b]) / (rr[a] * rr[b])
+            rsum = rr[a] * rr[a] + rr[b] * rr[b] + c2
+            for k in range(m3):
+                base = 1.0 + a_lam[k] * cos
+                if base <= 0.0:
+                    continue
+                xi = a_xi[k]
+                ni = int(xi)
+                pw = _ipow(base, xi, ni, ni == xi and 0 <= ni <= 64)
+                acc += a_w[k] * pw * np.exp(-a_eta[k] * rsum) * ff
+    return acc
+
+
+@numba.njit(cache=True)
+def local_weighted_sf(points, mat, inv, is2d, idx, rc, r_eta, r_rs, r_w, a_eta, a_xi, a_lam, a_w):
+    """``sum_(i in idx) W(i) + sum_(o near idx) [W(o) - W(o without idx)]`` with
+    ``W = sum_k w_k G_k``: the part of ``sum_i W(i)`` that depends on the particles ``idx``
+    (the before/after difference of a trial move of ``idx`` is exact). Brute-force float64
+    neighbour search, O(N) per particle involved.
+
+    Args:
+        points ((N, 3) numpy.ndarray): Positions. mat, inv, is2d: see
+            :func:`half_neighbor_list`.
+        idx ((n,) numpy.ndarray of int64): Distinct particle indices.
+        rc, r_eta, r_rs, r_w, a_eta, a_xi, a_lam, a_w: cutoff and the parameters and weights
+            of the radial and angular functions (angular weights include ``2^(1 - xi)``).
+
+    Returns:
+        float: The local weighted sum.
+    """
+    n = points.shape[0]
+    rc2 = rc * rc
+    flagged = np.zeros(n, dtype=np.bool_)
+    for i in idx:
+        flagged[i] = True
+    other = np.zeros(n, dtype=np.bool_)
+    for i in idx:
+        for j in range(n):
+            if flagged[j] or other[j]:
+                continue
+            d0 = points[j, 0] - points[i, 0]
+            d1 = points[j, 1] - points[i, 1]
+            d2 = points[j, 2] - points[i, 2]
+            f0 = inv[0, 0] * d0 + inv[0, 1] * d1 + inv[0, 2] * d2
+            f1 = inv[1, 0] * d0 + inv[1, 1] * d1 + inv[1, 2] * d2
+            f2 = 0.0 if is2d else inv[2, 0] * d0 + inv[2, 1] * d1 + inv[2, 2] * d2
+            f0 -= np.floor(f0 + 0.5)
+            f1 -= np.floor(f1 + 0.5)
+            f2 -= np.floor(f2 + 0.5)
+            d0 = mat[0, 0] * f0 + mat[0, 1] * f1 + mat[0, 2] * f2
+            d1 = mat[1, 0] * f0 + mat[1, 1] * f1 + mat[1, 2] * f2
+            d2 = mat[2, 0] * f0 + mat[2, 1] * f1 + mat[2, 2] * f2
+            if d0 * d0 + d1 * d1 + d2 * d2 < rc2:
+                other[j] = True
+    vx = np.empty(n)
+    vy = np.empty(n)
+    vz = np.empty(n)
+    rr = np.empty(n)
+    fl = np.empty(n, dtype=np.bool_)
+    total = 0.0
+    for i in idx:
+        total += _target_terms(
+            points,
+            mat,
+            inv,
+            is2d,
+            i,
+            flagged,
+            False,
+            rc,
+            r_eta,
+            r_rs,
+            r_w,
+            a_eta,
+            a_xi,
+            a_lam,
+            a_w,
+            vx,
+            vy,
+            vz,
+            rr,
+            fl,
+        )
+    for j in range(n):
+        if other[j]:
+            total += _target_terms(
+                points,
+                mat,
+                inv,
+                is2d,
+                j,
+                flagged,
+                True,
+                rc,
+                r_eta,
+                r_rs,
+                r_w,
+                a_eta,
+                a_xi,
+                a_lam,
+                a_w,
+                vx,
+                vy,
+                vz,
+                rr,
+                fl,
+            )
+    return total

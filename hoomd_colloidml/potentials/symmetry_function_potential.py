@@ -28,10 +28,14 @@ from sklearn.utils.validation import check_is_fitted
 from freud_ext.environment import SymmetryFunctions
 from freud_ext.util import SystemData, normalize_system
 from hoomd_colloidml.models._base import SavableMixin, is_real, register_model
-from hoomd_colloidml.potentials._sf_energy import points_valid, weighted_sf_all
+from hoomd_colloidml.potentials._sf_energy import (
+    local_weighted_sf,
+    points_valid,
+    weighted_sf_all,
+)
 from hoomd_colloidml.potentials.asakura_oosawa import AsakuraOosawa
 from hoomd_colloidml.potentials.base import ManyBodyPotential
-from hoomd_colloidml.potentials.elastic_shell import _as_indices, _box_matrices, _near, _neighbors
+from hoomd_colloidml.potentials.elastic_shell import _as_indices, _box_matrices, _neighbors
 from hoomd_colloidml.system import System
 
 __all__ = ["SymmetryFunctionPotential"]
@@ -519,29 +523,19 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
     def local_energy(self, system: Any, indices: Any) -> float:
         """Energy attributable to ``indices`` (``E - E_(indices removed)`` + const).
 
-        Evaluates the weighted symmetry functions (numba) of ``indices`` and, with and
-        without ``indices``, of their neighbours within ``r_cut`` only, so before/after
-        differences of a trial move are exact and cost O(neighbours).
+        Evaluates in one numba call the weighted symmetry functions of ``indices`` and, of
+        their neighbours within ``r_cut``, the terms that involve ``indices`` (``W(o) -
+        W(o without indices)``), so before/after differences of a trial move are exact and
+        cost O(N) for the brute-force float64 neighbour search plus O(neighbours).
         """
         data = self._data(system)
         idx = _as_indices(indices, data.N)
         if idx.size == 0:
             return 0.0
-        rc = float(self.sf_config_["r_cut"])
-        s = self.energy_scale
-        box, pts = data.box, data.points
-        total = float(np.sum(self._weighted_sf(box, pts, idx)))
-        others = np.setdiff1d(_near(box, pts, idx, rc), idx)
-        if others.size:
-            flagged = np.zeros(data.N, dtype=np.bool_)
-            flagged[idx] = True
-            total += float(
-                np.sum(
-                    self._weighted_sf(box, pts, others)
-                    - self._weighted_sf(box, pts, others, flagged)
-                )
-            )
-        total = s * (total + self.intercept_ * idx.size)
+        mat, inv = _box_matrices(data.box)
+        pts = np.ascontiguousarray(data.points, dtype=np.float64)
+        total = local_weighted_sf(pts, mat, inv, bool(data.box.is2D), idx, *self._kernel_params())
+        total = self.energy_scale * (total + self.intercept_ * idx.size)
         pair = self._pair()
         if pair is not None:
             total += pair.local_energy((data.box, data.points), idx)

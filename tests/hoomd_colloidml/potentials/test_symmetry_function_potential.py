@@ -205,6 +205,14 @@ def _assert_fast_equals_peer(pot, system):
     data = pot._data(system)
     per_target = pot._weighted_sf(data.box, data.points, np.arange(data.N)) + pot.intercept_
     assert np.max(np.abs(fast - per_target)) <= 1e-12 * max(1.0, np.max(np.abs(ref)))
+    # local_energy differences of a move of two particles equal total-energy differences
+    idx = [1, data.N // 2]
+    moved = data.points.copy()
+    moved[idx, : data.dimensions] += [[0.05, -0.03, 0.02][: data.dimensions]] * 2
+    moved = (data.box, wrap64(data.box, moved))
+    d_local = pot.local_energy(moved, idx) - pot.local_energy(system, idx)
+    d_full = pot.energy(moved) - pot.energy(system)
+    assert d_local == pytest.approx(d_full, rel=1e-9, abs=1e-12)
 
 
 def _uniform(box, n, rng):
