@@ -143,8 +143,6 @@ def simulate(job):
     system, ensemble = build_initial(sp)
     snaps, info = run_snapshots(system, sp["seed"], sp["equilibration_sweeps"],
                                 sp["n_snapshots"], sp["sweeps"], ensemble=ensemble)
-    if sp["system"] == "nucleation":  # the first snapshot is the seeded start
-        snaps = [system, *snaps[:-1]]
     io.write_json(job.fn("simulation.json"), info)
     io.write_gsd(job.fn("trajectory.gsd"), snaps)
 
