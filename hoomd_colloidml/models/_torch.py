@@ -12,8 +12,10 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from hoomd_colloidml.models._base import _classes_from_json, _classes_to_json
+
 __all__ = ["train", "state_to_numpy", "load_numpy_state", "split_indices", "param_groups",
-           "torch_threads"]
+           "torch_threads", "NetClassifierMixin"]
 
 
 @contextlib.contextmanager
@@ -156,3 +158,71 @@ def load_numpy_state(net: torch.nn.Module, arrays: dict[str, np.ndarray],
         net.load_state_dict(state, strict=True)
     except RuntimeError as err:
         raise ValueError(f"The stored weights do not fit the network: {err}") from None
+
+
+class NetClassifierMixin:
+    """Shared parts of the torch classifiers (``PhaseClassifier``, ``DiffractionCNN``).
+
+    The class provides ``_logits(X) -> (N, n_classes) torch.Tensor`` and
+    ``_build_net() -> torch.nn.Module`` (from its fitted shape attributes and ``classes_``),
+    and has the hyperparameters ``validation_fraction``, ``max_epochs``, ``batch_size``,
+    ``patience`` and ``verbose``. This mixin adds the seeded cross-entropy training, the
+    predictions and the (de)serialisation of ``classes_``, ``history_`` and ``net_``.
+    """
+
+    def _fit_net(self, Xt: torch.Tensor, yi: np.ndarray, seed: int,
+                 make_optimizer: Callable[[torch.nn.Module], torch.optim.Optimizer],
+                 desc: str, min_val: int = 5) -> None:
+        """Build ``net_`` and train it on the cross-entropy; sets ``history_`` and ``n_iter_``.
+
+        The numpy generator seeded with ``seed`` draws the stratified validation split, a
+        torch generator seeded with ``seed`` shuffles the mini-batches, and the network is
+        initialised under ``torch.manual_seed(seed)`` without touching the global torch RNG.
+
+        Args:
+            Xt ((N, ...) torch.Tensor): Prepared (scaled) inputs.
+            yi ((N,) numpy.ndarray): Class indices into ``classes_``.
+            seed (int): Seed from :func:`~hoomd_colloidml.models._base.check_random_seed`.
+            make_optimizer (Callable): Builds the optimizer for the new network.
+            desc (str): Progress-bar label.
+            min_val (int): Smallest validation set (see :func:`split_indices`).
+        """
+        rng = np.random.default_rng(seed)
+        gen = torch.Generator().manual_seed(seed)
+        tr, va = split_indices(len(Xt), self.validation_fraction, rng, min_val=min_val,
+                               stratify=yi)
+        yt = torch.from_numpy(yi.astype(np.int64))
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            self.net_ = self._build_net()
+        opt = make_optimizer(self.net_)
+        self.history_ = train(
+            self.net_, torch.nn.functional.cross_entropy, Xt[tr], yt[tr], opt,
+            max_epochs=int(self.max_epochs), batch_size=int(self.batch_size), generator=gen,
+            X_val=None if va is None else Xt[va], y_val=None if va is None else yt[va],
+            patience=int(self.patience), progress=bool(self.verbose), desc=desc,
+        )
+        self.n_iter_ = self.history_["n_epochs"]
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities (softmax outputs), shape ``(N, n_classes)``."""
+        return torch.softmax(self._logits(X), dim=1).numpy().astype(np.float64)
+
+    def predict(self, X) -> np.ndarray:
+        """Most probable class of each sample, shape ``(N,)``."""
+        idx = self._logits(X).argmax(dim=1).numpy()
+        return self.classes_[idx]
+
+    def _net_state(self, meta: dict) -> tuple[dict, dict[str, np.ndarray]]:
+        """``meta`` plus the classes and history, and the network weights (for ``save``)."""
+        meta = {**meta, "classes": _classes_to_json(self.classes_), "history": self.history_}
+        return meta, state_to_numpy(self.net_)
+
+    def _set_net_state(self, meta: dict, arrays: dict[str, np.ndarray]) -> None:
+        """Restore ``classes_``, ``history_``, ``n_iter_`` and ``net_`` (shape attributes first)."""
+        self.classes_ = _classes_from_json(meta["classes"])
+        self.history_ = meta["history"]
+        self.n_iter_ = self.history_["n_epochs"]
+        self.net_ = self._build_net()
+        load_numpy_state(self.net_, arrays)
+        self.net_.eval()

@@ -11,8 +11,6 @@ from sklearn.utils.validation import check_is_fitted
 from hoomd_colloidml.models import _torch
 from hoomd_colloidml.models._base import (
     SavableMixin,
-    _classes_from_json,
-    _classes_to_json,
     check_param,
     check_random_seed,
     is_int,
@@ -44,7 +42,7 @@ def build_cnn(dim: int, image_shape: tuple[int, ...], n_classes: int) -> torch.n
 
 
 @register_model
-class DiffractionCNN(SavableMixin, ClassifierMixin, BaseEstimator):
+class DiffractionCNN(_torch.NetClassifierMixin, SavableMixin, ClassifierMixin, BaseEstimator):
     """Classify phases from diffraction images S(k) (Ch. 7.3.2, architecture of Fig. 7.4).
 
     Trained on the cross-entropy with Adam (learning rate 1e-4 in the thesis), weight decay
@@ -192,25 +190,16 @@ class DiffractionCNN(SavableMixin, ClassifierMixin, BaseEstimator):
         sd = float(Z.std())
         self.scale_ = sd if sd > 0 else 1.0
         seed = check_random_seed(self.random_state)
-        rng = np.random.default_rng(seed)
-        gen = torch.Generator().manual_seed(seed)
-        tr, va = _torch.split_indices(len(X), self.validation_fraction, rng, min_val=3,
-                                      stratify=yi)
-        Xt = self._prep(X)
-        yt = torch.from_numpy(yi.astype(np.int64))
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            self.net_ = build_cnn(int(self.dim), self.image_shape_, len(self.classes_))
-        opt = torch.optim.Adam(self.net_.parameters(), lr=float(self.learning_rate),
-                               weight_decay=float(self.weight_decay))
-        self.history_ = _torch.train(
-            self.net_, torch.nn.functional.cross_entropy, Xt[tr], yt[tr], opt,
-            max_epochs=int(self.max_epochs), batch_size=int(self.batch_size), generator=gen,
-            X_val=None if va is None else Xt[va], y_val=None if va is None else yt[va],
-            patience=int(self.patience), progress=bool(self.verbose), desc="DiffractionCNN",
+        self._fit_net(
+            self._prep(X), yi, seed,
+            lambda net: torch.optim.Adam(net.parameters(), lr=float(self.learning_rate),
+                                         weight_decay=float(self.weight_decay)),
+            desc="DiffractionCNN", min_val=3,
         )
-        self.n_iter_ = self.history_["n_epochs"]
         return self
+
+    def _build_net(self) -> torch.nn.Module:
+        return build_cnn(int(self.dim), self.image_shape_, len(self.classes_))
 
     def _logits(self, X) -> torch.Tensor:
         check_is_fitted(self)
@@ -218,33 +207,16 @@ class DiffractionCNN(SavableMixin, ClassifierMixin, BaseEstimator):
         with torch.no_grad():
             return self.net_(self._prep(X))
 
-    def predict_proba(self, X) -> np.ndarray:
-        """Phase probabilities (softmax), shape ``(N, n_classes)``."""
-        return torch.softmax(self._logits(X), dim=1).numpy().astype(np.float64)
-
-    def predict(self, X) -> np.ndarray:
-        """Most probable phase of each image, shape ``(N,)``."""
-        idx = self._logits(X).argmax(dim=1).numpy()
-        return self.classes_[idx]
-
-    # ---- persistence
+    # ---- persistence (classes, history and weights: _torch.NetClassifierMixin)
     def _get_state(self):
-        meta = {
-            "classes": _classes_to_json(self.classes_),
+        return self._net_state({
             "image_shape": list(self.image_shape_),
             "scaling": {"mean": self.mean_, "scale": self.scale_},
-            "history": self.history_,
-        }
-        return meta, _torch.state_to_numpy(self.net_)
+        })
 
     def _set_state(self, meta, arrays):
-        self.classes_ = _classes_from_json(meta["classes"])
         self.image_shape_ = tuple(int(s) for s in meta["image_shape"])
         self.n_features_in_ = int(np.prod(self.image_shape_))
         self.mean_ = float(meta["scaling"]["mean"])
         self.scale_ = float(meta["scaling"]["scale"])
-        self.history_ = meta["history"]
-        self.n_iter_ = self.history_["n_epochs"]
-        self.net_ = build_cnn(int(self.dim), self.image_shape_, len(self.classes_))
-        _torch.load_numpy_state(self.net_, arrays)
-        self.net_.eval()
+        self._set_net_state(meta, arrays)

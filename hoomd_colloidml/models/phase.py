@@ -11,8 +11,6 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from hoomd_colloidml.models import _torch
 from hoomd_colloidml.models._base import (
     SavableMixin,
-    _classes_from_json,
-    _classes_to_json,
     check_param,
     check_random_seed,
     is_int,
@@ -45,7 +43,7 @@ def standardize_fit(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @register_model
-class PhaseClassifier(SavableMixin, ClassifierMixin, BaseEstimator):
+class PhaseClassifier(_torch.NetClassifierMixin, SavableMixin, ClassifierMixin, BaseEstimator):
     """Classify local environments (crystal phases, fluid) from descriptor vectors.
 
     ``hidden=()`` is the single-layer network of Ch. 3.3: the standardized inputs feed one
@@ -133,9 +131,9 @@ class PhaseClassifier(SavableMixin, ClassifierMixin, BaseEstimator):
                     "a float in [0, 1)")
         return tuple(int(v) for v in h)
 
-    def _net(self, d: int) -> torch.nn.Module:
-        return build_mlp(d, tuple(int(v) for v in self.hidden), len(self.classes_),
-                         self.activation)
+    def _build_net(self) -> torch.nn.Module:
+        return build_mlp(self.n_features_in_, tuple(int(v) for v in self.hidden),
+                         len(self.classes_), self.activation)
 
     def fit(self, X, y):
         """Fit the model with ``n_threads`` torch threads; see :meth:`_fit` for the steps."""
@@ -169,24 +167,13 @@ class PhaseClassifier(SavableMixin, ClassifierMixin, BaseEstimator):
         self.feature_names_ = resolve_feature_names(self, X.shape[1])
         self.mean_, self.scale_ = standardize_fit(X)
         seed = check_random_seed(self.random_state)
-        rng = np.random.default_rng(seed)
-        gen = torch.Generator().manual_seed(seed)
-        tr, va = _torch.split_indices(len(X), self.validation_fraction, rng, stratify=yi)
         Xt = torch.from_numpy(((X - self.mean_) / self.scale_).astype(np.float32))
-        yt = torch.from_numpy(yi.astype(np.int64))
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            self.net_ = self._net(X.shape[1])
-        opt = torch.optim.Adam(_torch.param_groups(self.net_, self.alpha),
-                               lr=float(self.learning_rate))
-        self.history_ = _torch.train(
-            self.net_, torch.nn.functional.cross_entropy, Xt[tr], yt[tr], opt,
-            max_epochs=int(self.max_epochs), batch_size=int(self.batch_size), generator=gen,
-            X_val=None if va is None else Xt[va], y_val=None if va is None else yt[va],
-            patience=int(self.patience),
-            progress=bool(self.verbose), desc="PhaseClassifier",
+        self._fit_net(
+            Xt, yi, seed,
+            lambda net: torch.optim.Adam(_torch.param_groups(net, self.alpha),
+                                         lr=float(self.learning_rate)),
+            desc="PhaseClassifier",
         )
-        self.n_iter_ = self.history_["n_epochs"]
         return self
 
     def _logits(self, X) -> torch.Tensor:
@@ -196,32 +183,15 @@ class PhaseClassifier(SavableMixin, ClassifierMixin, BaseEstimator):
         with torch.no_grad():
             return self.net_(Xt)
 
-    def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities (softmax outputs), shape ``(N, n_classes)``."""
-        return torch.softmax(self._logits(X), dim=1).numpy().astype(np.float64)
-
-    def predict(self, X) -> np.ndarray:
-        """Most probable class of each row, shape ``(N,)``."""
-        idx = self._logits(X).argmax(dim=1).numpy()
-        return self.classes_[idx]
-
-    # ---- persistence
+    # ---- persistence (classes, history and weights: _torch.NetClassifierMixin)
     def _get_state(self):
-        meta = {
+        return self._net_state({
             "n_features_in": int(self.n_features_in_),
-            "classes": _classes_to_json(self.classes_),
             "scaling": {"mean": self.mean_.tolist(), "scale": self.scale_.tolist()},
-            "history": self.history_,
-        }
-        return meta, _torch.state_to_numpy(self.net_)
+        })
 
     def _set_state(self, meta, arrays):
         self.n_features_in_ = int(meta["n_features_in"])
-        self.classes_ = _classes_from_json(meta["classes"])
         self.mean_ = np.asarray(meta["scaling"]["mean"], dtype=np.float64)
         self.scale_ = np.asarray(meta["scaling"]["scale"], dtype=np.float64)
-        self.history_ = meta["history"]
-        self.n_iter_ = self.history_["n_epochs"]
-        self.net_ = self._net(self.n_features_in_)
-        _torch.load_numpy_state(self.net_, arrays)
-        self.net_.eval()
+        self._set_net_state(meta, arrays)
