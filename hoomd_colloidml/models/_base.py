@@ -347,6 +347,20 @@ def check_param(est: Any, name: str, ok: bool, expected: str) -> None:
         )
 
 
+def check_training_params(est: Any) -> None:
+    """Check the mini-batch training parameters shared by the network models.
+
+    ``batch_size``, ``max_epochs`` and ``patience`` must be ints >= 1 and
+    ``validation_fraction`` a float in [0, 1); the errors are those of :func:`check_param`.
+    """
+    check_param(est, "batch_size", is_int(est.batch_size, 1), "an int >= 1")
+    check_param(est, "max_epochs", is_int(est.max_epochs, 1), "an int >= 1")
+    check_param(est, "patience", is_int(est.patience, 1), "an int >= 1")
+    check_param(est, "validation_fraction",
+                is_real(est.validation_fraction, 0.0) and est.validation_fraction < 1,
+                "a float in [0, 1)")
+
+
 def is_int(value: Any, low: int | None = None) -> bool:
     """True for a (non-bool) integer ``>= low``."""
     ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))

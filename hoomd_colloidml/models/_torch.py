@@ -12,10 +12,10 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from hoomd_colloidml.models._base import _classes_from_json, _classes_to_json
+from hoomd_colloidml.models._base import _classes_from_json, _classes_to_json, check_param, is_int
 
 __all__ = ["train", "state_to_numpy", "load_numpy_state", "split_indices", "param_groups",
-           "torch_threads", "NetClassifierMixin"]
+           "torch_threads", "fit_with_threads", "NetClassifierMixin"]
 
 
 @contextlib.contextmanager
@@ -33,6 +33,14 @@ def torch_threads(n: int | None):
         yield
     finally:
         torch.set_num_threads(old)
+
+
+def fit_with_threads(est, X, y):
+    """``est._fit(X, y)`` with ``est.n_threads`` torch threads (checked: None or an int >= 1)."""
+    check_param(est, "n_threads", est.n_threads is None or is_int(est.n_threads, 1),
+                "None or an int >= 1")
+    with torch_threads(est.n_threads):
+        return est._fit(X, y)
 
 
 def param_groups(net: torch.nn.Module, alpha: float) -> list[dict]:

@@ -13,6 +13,7 @@ from hoomd_colloidml.models._base import (
     SavableMixin,
     check_param,
     check_random_seed,
+    check_training_params,
     is_int,
     is_real,
     register_model,
@@ -118,12 +119,7 @@ class DiffractionCNN(_torch.NetClassifierMixin, SavableMixin, ClassifierMixin, B
         check_param(self, "learning_rate", is_real(self.learning_rate) and self.learning_rate > 0,
                     "a float > 0")
         check_param(self, "weight_decay", is_real(self.weight_decay, 0.0), "a float >= 0")
-        check_param(self, "batch_size", is_int(self.batch_size, 1), "an int >= 1")
-        check_param(self, "max_epochs", is_int(self.max_epochs, 1), "an int >= 1")
-        check_param(self, "patience", is_int(self.patience, 1), "an int >= 1")
-        check_param(self, "validation_fraction",
-                    is_real(self.validation_fraction, 0.0) and self.validation_fraction < 1,
-                    "a float in [0, 1)")
+        check_training_params(self)
         check_param(self, "log_scale", isinstance(self.log_scale, (bool, np.bool_)), "a bool")
 
     def _images(self, X, reset: bool) -> np.ndarray:

@@ -13,6 +13,7 @@ from hoomd_colloidml.models._base import (
     SavableMixin,
     check_param,
     check_random_seed,
+    check_training_params,
     is_int,
     is_real,
     register_model,
@@ -123,12 +124,7 @@ class PhaseClassifier(_torch.NetClassifierMixin, SavableMixin, ClassifierMixin, 
         check_param(self, "alpha", is_real(self.alpha, 0.0), "a float >= 0")
         check_param(self, "learning_rate", is_real(self.learning_rate) and self.learning_rate > 0,
                     "a float > 0")
-        check_param(self, "batch_size", is_int(self.batch_size, 1), "an int >= 1")
-        check_param(self, "max_epochs", is_int(self.max_epochs, 1), "an int >= 1")
-        check_param(self, "patience", is_int(self.patience, 1), "an int >= 1")
-        check_param(self, "validation_fraction",
-                    is_real(self.validation_fraction, 0.0) and self.validation_fraction < 1,
-                    "a float in [0, 1)")
+        check_training_params(self)
         return tuple(int(v) for v in h)
 
     def _build_net(self) -> torch.nn.Module:
@@ -137,10 +133,7 @@ class PhaseClassifier(_torch.NetClassifierMixin, SavableMixin, ClassifierMixin, 
 
     def fit(self, X, y):
         """Fit the model with ``n_threads`` torch threads; see :meth:`_fit` for the steps."""
-        check_param(self, "n_threads", self.n_threads is None or is_int(self.n_threads, 1),
-                    "None or an int >= 1")
-        with _torch.torch_threads(self.n_threads):
-            return self._fit(X, y)
+        return _torch.fit_with_threads(self, X, y)
 
     def _fit(self, X, y):
         """Train the network.

@@ -19,6 +19,7 @@ from hoomd_colloidml.models._base import (
     SavableMixin,
     check_param,
     check_random_seed,
+    check_training_params,
     is_int,
     is_real,
     register_model,
@@ -246,10 +247,6 @@ class UnsupervisedClassifier(SavableMixin, ClusterMixin, TransformerMixin, BaseE
         feature_names (list[str] | None): Names of the ``d`` input features.
         n_threads (int | None): Torch threads used inside ``fit`` (the previous setting is
             restored afterwards); ``None`` uses torch's current ``torch.set_num_threads``
-            setting. These networks are tiny, so one thread is fastest (on a shared 2-core
-            machine, 2 threads made the autoencoder training ~17x slower).
-        n_threads (int | None): Torch threads used inside ``fit`` (the previous setting is
-            restored afterwards); ``None`` uses torch's current ``torch.set_num_threads``
             setting. These networks are tiny, so one thread is fastest (on the shared 2-core
             machine, 2 threads made the autoencoder training ~17x slower).
         verbose (bool): Progress bars.
@@ -353,12 +350,7 @@ class UnsupervisedClassifier(SavableMixin, ClusterMixin, TransformerMixin, BaseE
                     "a float > 0")
         check_param(self, "momentum", is_real(self.momentum, 0.0) and self.momentum < 1,
                     "a float in [0, 1)")
-        check_param(self, "batch_size", is_int(self.batch_size, 1), "an int >= 1")
-        check_param(self, "max_epochs", is_int(self.max_epochs, 1), "an int >= 1")
-        check_param(self, "patience", is_int(self.patience, 1), "an int >= 1")
-        check_param(self, "validation_fraction",
-                    is_real(self.validation_fraction, 0.0) and self.validation_fraction < 1,
-                    "a float in [0, 1)")
+        check_training_params(self)
         check_param(self, "max_samples", self.max_samples is None or is_int(self.max_samples, 2),
                     "None or an int >= 2")
         check_param(self, "scaling", self.scaling in ("global", "standard"),
@@ -487,10 +479,7 @@ class UnsupervisedClassifier(SavableMixin, ClusterMixin, TransformerMixin, BaseE
     # ---- fit
     def fit(self, X, y=None):
         """Fit the model with ``n_threads`` torch threads; see :meth:`_fit` for the steps."""
-        check_param(self, "n_threads", self.n_threads is None or is_int(self.n_threads, 1),
-                    "None or an int >= 1")
-        with _torch.torch_threads(self.n_threads):
-            return self._fit(X, y)
+        return _torch.fit_with_threads(self, X, y)
 
     def _fit(self, X, y=None):
         """Fit the autoencoder, the Gaussian mixture and the merging.
