@@ -20,7 +20,6 @@ import os
 import sys
 
 import numpy as np
-import signac
 
 from hoomd_colloidml.studies.statepoints import (
     FIG34_PACKING,
@@ -30,6 +29,7 @@ from hoomd_colloidml.studies.statepoints import (
     TRAINING_PACKING,
     validate_binary,
 )
+from hoomd_colloidml.studies.workflow import init_jobs
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -124,30 +124,7 @@ def build_statepoints(mode: str, size_ratios=SIZE_RATIOS) -> list[dict]:
 def init_project(root: str, mode: str, size_ratios=SIZE_RATIOS, extra: list | None = None):
     """Create (or open) the signac project at ``root`` and add the state points of ``mode``."""
     sps = build_statepoints(mode, size_ratios) + list(extra or [])
-    for sp in sps:
-        validate_binary(sp)  # refuse everything before creating anything
-    project = signac.init_project(root)
-    use_templates(project)
-    for sp in sps:
-        project.open_job(sp).init()
-    return project
-
-
-def use_templates(project) -> None:
-    """Point a project root outside this directory at this study's ``templates/``.
-
-    signac-flow looks for job-script templates in ``<root>/templates`` unless the project
-    configuration names ``template_dir``; the path is written at initialisation, so nothing
-    in the repository is hard-coded.
-    """
-    if os.path.realpath(project.path) == os.path.realpath(HERE):
-        return
-    cfg = os.path.join(project.path, ".signac", "config")
-    with open(cfg, encoding="utf-8") as fh:
-        text = fh.read()
-    if "template_dir" not in text:
-        with open(cfg, "a", encoding="utf-8") as fh:
-            fh.write(f"template_dir = {os.path.join(HERE, 'templates')}\n")
+    return init_jobs(root, sps, validate_binary, os.path.join(HERE, "templates"))
 
 
 def main(argv=None) -> int:

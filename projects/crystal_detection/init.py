@@ -18,9 +18,8 @@ import json
 import os
 import sys
 
-import signac
-
 from hoomd_colloidml.studies.statepoints import validate_detection
+from hoomd_colloidml.studies.workflow import init_jobs
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -80,30 +79,7 @@ def init_project(root: str, mode: str, systems=None, extra: list | None = None):
     sps = [sp for sp in build_statepoints(mode)
            if systems is None or sp["system"] in systems or sp["system"] == "bulk"]
     sps += list(extra or [])
-    for sp in sps:
-        validate_detection(sp)
-    project = signac.init_project(root)
-    use_templates(project)
-    for sp in sps:
-        project.open_job(sp).init()
-    return project
-
-
-def use_templates(project) -> None:
-    """Point a project root outside this directory at this study's ``templates/``.
-
-    signac-flow looks for job-script templates in ``<root>/templates`` unless the project
-    configuration names ``template_dir``; the path is written at initialisation, so nothing
-    in the repository is hard-coded.
-    """
-    if os.path.realpath(project.path) == os.path.realpath(HERE):
-        return
-    cfg = os.path.join(project.path, ".signac", "config")
-    with open(cfg, encoding="utf-8") as fh:
-        text = fh.read()
-    if "template_dir" not in text:
-        with open(cfg, "a", encoding="utf-8") as fh:
-            fh.write(f"template_dir = {os.path.join(HERE, 'templates')}\n")
+    return init_jobs(root, sps, validate_detection, os.path.join(HERE, "templates"))
 
 
 def main(argv=None) -> int:

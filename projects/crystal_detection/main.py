@@ -21,6 +21,8 @@ sys.path.insert(0, HERE)
 import init  # noqa: E402
 import project  # noqa: E402
 
+from hoomd_colloidml.studies.workflow import run_and_report  # noqa: E402
+
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -37,18 +39,7 @@ def main(argv=None) -> int:
     mode = "full" if args.full else "quick"
     os.makedirs(args.workspace, exist_ok=True)
     init.init_project(args.workspace, mode, args.systems)
-    flow_project = project.CrystalDetection.get_project(args.workspace)
-    jobs = list(flow_project.find_jobs({"mode": mode}))
-    flow_project.run(jobs=jobs, np=args.np)
-    # the report is an aggregate over all jobs of a mode, which `jobs=` does not select
-    flow_project.run(names=["report"])
-    report = os.path.join(flow_project.path, "products", mode, "report.md")
-    if not os.path.isfile(report):
-        print("The study did not complete; see 'python project.py status --detailed'.",
-              file=sys.stderr)
-        return 1
-    print(report, flush=True)
-    return 0
+    return run_and_report(project.CrystalDetection.get_project(args.workspace), mode, args.np)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,76 @@
+"""signac-flow plumbing shared by the studies in ``projects/``: initialise, run, report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+__all__ = ["init_jobs", "use_templates", "run_and_report"]
+
+
+def use_templates(project: Any, template_dir: str) -> None:
+    """Point a project root outside the study's folder at the study's ``templates/``.
+
+    signac-flow looks for job-script templates in ``<root>/templates`` unless the project
+    configuration names ``template_dir``; the path is written at initialisation, so nothing
+    in the repository is hard-coded.
+
+    Args:
+        project (signac.Project): The project just initialised.
+        template_dir (str): Absolute path of the study's ``templates/`` folder.
+    """
+    study_root = os.path.dirname(os.path.abspath(template_dir))
+    if os.path.realpath(project.path) == os.path.realpath(study_root):
+        return
+    cfg = os.path.join(project.path, ".signac", "config")
+    with open(cfg, encoding="utf-8") as fh:
+        text = fh.read()
+    if "template_dir" not in text:
+        with open(cfg, "a", encoding="utf-8") as fh:
+            fh.write(f"template_dir = {os.path.abspath(template_dir)}\n")
+
+
+def init_jobs(
+    root: str,
+    statepoints: Iterable[dict],
+    validate: Callable[[dict], Any],
+    template_dir: str,
+):
+    """Validate every state point, then create the project at ``root`` and its jobs.
+
+    Nothing is created when any state point is refused.
+
+    Raises:
+        ValueError, TypeError: From ``validate`` for a state point outside the physics.
+    """
+    import signac
+
+    sps = list(statepoints)
+    for sp in sps:
+        validate(sp)
+    project = signac.init_project(root)
+    use_templates(project, template_dir)
+    for sp in sps:
+        project.open_job(sp).init()
+    return project
+
+
+def run_and_report(flow_project: Any, mode: str, np: int | None = None) -> int:
+    """Run every operation of the jobs of ``mode``, then the aggregate ``report``.
+
+    Prints the report path as the last line and returns 0, or returns 1 with a message
+    when the study did not complete.
+    """
+    jobs = list(flow_project.find_jobs({"mode": mode}))
+    flow_project.run(jobs=jobs, np=np)
+    # the report is an aggregate over all jobs of a mode, which `jobs=` does not select
+    flow_project.run(names=["report"])
+    report = os.path.join(flow_project.path, "products", mode, "report.md")
+    if not os.path.isfile(report):
+        print("The study did not complete; see 'python project.py status --detailed'.",
+              file=sys.stderr)
+        return 1
+    print(report, flush=True)
+    return 0
