@@ -4,6 +4,7 @@ import freud
 import numpy as np
 import pytest
 
+from hoomd_colloidml.lattice import crystal, rattle
 from hoomd_colloidml.potentials import AsakuraOosawa
 from hoomd_colloidml.potentials.asakura_oosawa import Q_MANY_BODY
 
@@ -51,6 +52,45 @@ def test_triple_overlap_volume_matches_monte_carlo():
     d = ao_d.many_body_energies((BOX, TRI)).sum() / ao_d.z_p
     assert abs(d - mc) < 1e-2 * mc + 4 * err
     assert ao_d.many_body_error((BOX, TRI)) / ao_d.z_p > 0.3 * abs(d - mc)
+
+
+def test_grid_method_triple_overlap_matches_monte_carlo():
+    """The thesis's grid reference (~1e5 nodes per depletion sphere): 0.5 % on a triple
+    overlap, and its own error estimate (halved resolution) bounds the actual error."""
+    g = AsakuraOosawa(0.4, 1.0, method="grid")
+    ours = g.many_body_energies((BOX, TRI)).sum() / g.z_p
+    mc, err = _mc_triple_volume(TRI, g.depletion_radius)
+    assert abs(ours - mc) < 5e-3 * mc + 4 * err
+    assert g.many_body_error((BOX, TRI)) / g.z_p > abs(ours - mc) - 4 * err
+
+
+def test_grid_method_agrees_with_rays_per_particle():
+    """Rattled FCC at eta_c = 0.4 (many thin triple lenses): the grid's error estimate
+    (halved resolution) bounds its deviation from the converged ray rule, and the grid
+    converges to it (about 2 % at the default ~1e5 nodes, 1 % at 116 nodes/diameter)."""
+    s = rattle(crystal("fcc", 2, 0.4), 0.03, seed=2)
+    box, pos = s.box, s.positions
+    u_r = AsakuraOosawa(0.4, 0.5, n_theta=128, n_phi=256).many_body_energies((box, pos))
+    assert u_r.sum() > 0
+    grid = AsakuraOosawa(0.4, 0.5, method="grid")
+    dev = abs(grid.many_body_energies((box, pos)).sum() - u_r.sum())
+    assert dev < grid.many_body_error((box, pos))
+    assert dev < 0.05 * u_r.sum()
+    u_f = AsakuraOosawa(0.4, 0.5, method="grid", grid_points=116).many_body_energies((box, pos))
+    assert abs(u_f.sum() - u_r.sum()) < 0.015 * u_r.sum()
+    assert np.abs(u_f - u_r).max() < 0.015 * u_r.max()
+    # pair term identical; local-energy differences exact for the grid too
+    g = AsakuraOosawa(0.4, 0.5, method="grid", grid_points=16)
+    new = pos.copy()
+    new[4] = box.wrap(new[4] + [0.05, -0.03, 0.02])
+    d_local = g.local_energy((box, new), [4]) - g.local_energy((box, pos), [4])
+    assert d_local == pytest.approx(g.energy((box, new)) - g.energy((box, pos)), rel=1e-9)
+
+
+def test_grid_method_zero_below_threshold():
+    eq = np.array([[0, 0, 0], [1.0001, 0, 0], [0.50005, 0.8661, 0]])
+    assert AsakuraOosawa(0.15, 1.0, method="grid").many_body_energies((BOX, eq)).sum() == 0.0
+    assert AsakuraOosawa(0.2, 1.0, method="grid").many_body_energies((BOX, eq)).sum() > 0.0
 
 
 def test_four_layers_counted_inclusion_exclusion():
@@ -117,6 +157,9 @@ def test_local_energy_and_fd_forces(rng):
         (dict(q=0.4, eta_r=0.1, sigma_c=-1.0), ValueError, "'sigma_c'"),
         (dict(q=0.4, eta_r=0.1, n_theta=1), ValueError, "'n_theta'"),
         (dict(q="a", eta_r=0.1), TypeError, "'q'"),
+        (dict(q=0.4, eta_r=0.1, method="mc"), ValueError, "'method'"),
+        (dict(q=0.4, eta_r=0.1, method="grid", grid_points=3), ValueError, "'grid_points'"),
+        (dict(q=0.4, eta_r=0.1, grid_points=50.0), ValueError, "'grid_points'"),
     ],
 )
 def test_bad_parameters(kw, err, match):
