@@ -228,7 +228,7 @@ DETECTION_SYSTEMS: tuple[str, ...] = (
     "hs_coexistence",  # FCC / HCP / fluid coexistence of hard spheres (Ch. 4.3.1)
     "grain_boundary",  # FCC bicrystal with grain boundaries (Ch. 4.3.2)
     "laves_fluid",  # binary MgCu2 Laves / fluid coexistence (Ch. 4.3.4)
-    "nucleation",  # seeded crystal growth from a supersaturated fluid (Ch. 4.3.5)
+    "nucleation",  # seeded crystal growth in a supersaturated fluid, NPT (Ch. 4.3.5)
     "bulk",  # bulk FCC / HCP / fluid runs that tune the standard q4-q6 method (Fig. 4.4)
 )
 
@@ -266,4 +266,30 @@ def validate_detection(sp: dict[str, Any]) -> dict[str, Any]:
         p = _number(sp["pressure"], "pressure")
         if p <= 0:
             raise _err("pressure", "> 0 (reduced pressure beta P sigma^3)", p)
+    if system == "nucleation":
+        _validate_nucleation(sp)
     return sp
+
+
+def _validate_nucleation(sp: dict[str, Any]) -> None:
+    """The seeded-growth run of Ch. 4.3.5 (:mod:`hoomd_colloidml.studies.nucleation`)."""
+    for name in ("check_every", "max_sweeps"):
+        _check_int(sp, name, 1)
+    if "pressure" in sp:
+        p = float(sp["pressure"])
+        # below hard-sphere coexistence (11.57) a crystal melts; above ~30 the fluid is glassy
+        if not 11.6 <= p <= 30.0:
+            raise _err("pressure", "in [11.6, 30] for a nucleation run (hard-sphere "
+                       "freezing at beta P sigma^3 = 11.57, glassy above ~30)", p)
+    if "seed_radius" in sp:
+        r = _number(sp["seed_radius"], "seed_radius")
+        if r < 0:
+            raise _err("seed_radius", ">= 0 (radius of the FCC seed in sigma; 0: no seed)", r)
+    if "targets" in sp:
+        t = sp["targets"]
+        ok = isinstance(t, list | tuple) and len(t) > 0 and all(
+            isinstance(x, int | float) and not isinstance(x, bool) and 0 < x < 1 for x in t
+        ) and all(b > a for a, b in zip(t, t[1:], strict=False))
+        if not ok:
+            raise _err("targets", "a non-empty increasing list of crystalline fractions in "
+                       "(0, 1)", t)
