@@ -354,11 +354,12 @@ class AsakuraOosawa(ManyBodyPotential):
                 )
         if method not in ("rays", "grid"):
             raise ValueError(
-                f"The 'method' parameter of {cls} must be 'rays' or 'grid'. Got {method!r} "
-                "instead."
+                f"The 'method' parameter of {cls} must be 'rays' or 'grid'. Got {method!r} instead."
             )
-        if not isinstance(grid_points, int | np.integer) or isinstance(grid_points, bool) or (
-            grid_points < 4
+        if (
+            not isinstance(grid_points, int | np.integer)
+            or isinstance(grid_points, bool)
+            or (grid_points < 4)
         ):
             raise ValueError(
                 f"The 'grid_points' parameter of {cls} must be an int >= 4. Got "
