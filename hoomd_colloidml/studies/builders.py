@@ -29,6 +29,7 @@ __all__ = [
     "close_packed_stack",
     "insert_seed",
     "merge_types",
+    "slab_coexistence",
     "stack_slabs",
 ]
 
@@ -356,3 +357,98 @@ def fluid_block(lengths: tuple[float, float, float], packing_fraction: float, se
     mc = MonteCarlo(system, seed=seed)
     mc.run(int(sweeps), ensemble=NVT(), progress=False)
     return mc.system
+
+
+def _relax_soft(system: System, seed: int, max_sweeps: int = 20000) -> System:
+    """Remove the hard-core overlaps of a one-component system (diameter 1).
+
+    Zero-temperature Monte Carlo with Hertzian cores 3 % wider than the hard cores (the
+    method of :func:`hoomd_colloidml.lattice.fluid`) until no two particles are closer than
+    one diameter; particles that do not overlap anything move freely within their cages.
+    """
+    from hoomd_colloidml.engine import Hertzian, MonteCarlo
+    from hoomd_colloidml.engine import kernels as K
+
+    soft = Hertzian(params={("A", "A"): {"epsilon": 1.0, "sigma": 1.03}})
+    mc = MonteCarlo(System(system.box, system.positions, diameters=np.zeros(system.N)),
+                    [soft], seed=seed, kT=1e-7, step_size=0.05)
+    L = np.array([system.box.Lx, system.box.Ly, system.box.Lz], dtype=np.float64)
+    ones = np.ones(system.N)
+    for _ in range(0, max_sweeps, 5):
+        pos = np.ascontiguousarray(mc.system.positions, dtype=np.float64)
+        if K.min_contact_ratio(pos, ones, L, 3, 1.0) >= 1.0:
+            return System(system.box, pos)
+        mc.run(5, progress=False, equilibrate=True, pressure_every=0, target_acceptance=0.3)
+    raise RuntimeError("slab_coexistence: could not remove the overlaps; lower the densities.")
+
+
+def slab_coexistence(crystals: list[System], fluid_density: float, total_density: float,
+                     seed: int = 0) -> tuple[System, np.ndarray]:
+    """Crystal slabs and a fluid slab in one periodic box at a given overall density.
+
+    The crystals (one-component, diameter 1, orthorhombic boxes with the same cross-section,
+    e.g. :func:`close_packed_stack`) are stacked along z without gaps, shifted so that both
+    outer faces have the same clearance. The fluid slab that follows is as wide as the
+    lever rule requires for the overall density ``total_density`` with the fluid at
+    ``fluid_density``, ``W = V_c (ρ_c - ρ) / ((ρ - ρ_f) A)``, and holds
+    ``round(ρ (V_c + A W)) - N_c`` particles, so the box has *exactly* the overall density
+    (thesis Ch. 4.3.1: ρσ³ = 1.01 for the FCC / HCP / fluid coexistence). The fluid particles
+    start at random positions and the overlaps are removed with soft cores
+    (:func:`_relax_soft`), which barely moves the crystal particles: no gaps, no particles
+    removed, so no interface region is left under-dense (an under-dense fluid melts the
+    crystal surfaces).
+
+    Args:
+        crystals (list[System]): Crystal slabs, stacked in this order along z.
+        fluid_density (float): Number density ρ_f σ³ of the fluid (coexistence: 0.94).
+        total_density (float): Overall number density ρσ³, between ``fluid_density`` and
+            the crystals' density.
+        seed (int): Seed of the fluid positions and of the overlap removal.
+
+    Returns:
+        tuple: (System, (N,) int array: index of the crystal slab of each particle, or
+        ``len(crystals)`` for the fluid).
+
+    Example:
+        >>> fcc = close_packed_stack("ABC", 3, 2, 2, 1.05)
+        >>> s, slab = slab_coexistence([fcc], 0.94, 1.0, seed=1)
+        >>> round(s.N / s.volume, 2), int((slab == 1).sum()) > 0
+        (1.0, True)
+    """
+    if not crystals:
+        raise ValueError("slab_coexistence needs at least one crystal slab.")
+    for s in crystals:
+        if s.dimensions != 3 or abs(s.box.xy) + abs(s.box.xz) + abs(s.box.yz) > 0:
+            raise ValueError("slab_coexistence needs orthorhombic 3D crystal boxes.")
+        if np.any(s.diameters != 1.0) or len(s.types) != 1:
+            raise ValueError("slab_coexistence needs one-component crystals of diameter 1.")
+    Lx, Ly = crystals[0].box.Lx, crystals[0].box.Ly
+    if any(abs(s.box.Lx - Lx) > 1e-6 * Lx or abs(s.box.Ly - Ly) > 1e-6 * Ly for s in crystals):
+        raise ValueError("The crystal slabs of slab_coexistence must share the cross-section.")
+    n_c = sum(s.N for s in crystals)
+    v_c = sum(s.volume for s in crystals)
+    rho_c = n_c / v_c
+    rho_f, rho = float(fluid_density), float(total_density)
+    if not 0 < rho_f < rho < rho_c:
+        raise ValueError(
+            "slab_coexistence needs 0 < fluid_density < total_density < crystal density "
+            f"({rho_c:.4g}); got fluid_density={fluid_density!r}, "
+            f"total_density={total_density!r}."
+        )
+    if np.pi / 6 * rho_f > 0.55:
+        raise ValueError(f"fluid_density {fluid_density!r} is above the fluid branch.")
+    xtal, slab = _stack(list(crystals), np.zeros(len(crystals)))
+    Lc = xtal.box.Lz
+    width = v_c * (rho_c - rho) / ((rho - rho_f) * Lx * Ly)
+    Lz = Lc + width
+    p = xtal.positions + np.array([Lx, Ly, Lc]) / 2  # [0, Lc) along z
+    z = p[:, 2]
+    p[:, 2] += 0.5 * (Lc - z.max() - z.min())  # the same clearance at both faces
+    n_f = int(round(rho * Lx * Ly * Lz)) - n_c
+    rng = np.random.default_rng(seed)
+    pf = rng.random((n_f, 3)) * np.array([Lx, Ly, width]) + np.array([0.0, 0.0, Lc])
+    L = np.array([Lx, Ly, Lz])
+    box = freud.box.Box(Lx, Ly, Lz)
+    start = System(box, _wrap64(np.concatenate([p, pf]) - L / 2, L))
+    system = _relax_soft(start, seed)
+    return system, np.concatenate([slab, np.full(n_f, len(crystals))])
