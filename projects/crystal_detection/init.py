@@ -23,6 +23,9 @@ from hoomd_colloidml.studies.workflow import init_jobs
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+#: βPσ³ of the nucleation run and of the bulk runs that tune the standard method for it
+NUCLEATION_PRESSURE = 20.0
+
 #: Sizes per mode (N is the number of particles; layers / cells set the crystal slabs).
 MODES: dict[str, dict] = {
     "quick": {
@@ -30,7 +33,10 @@ MODES: dict[str, dict] = {
         "hs": {"nx": 5, "ny": 3, "fcc_repeat": 3, "hcp_repeat": 5, "n_snapshots": 2},
         "gb": {"n_cells": 1, "n_z": 4},
         "laves": {"n_cells": 2},
-        "nucleation": {"n_cells": 6, "slab_thickness": 5.0, "n_snapshots": 6, "sweeps": 20},
+        # seeded growth: N = 864 = 4 x 6^3 particles (a 6x6x6-cell FCC crystal fits the cubic
+        # box), FCC seed of radius 3 sigma (135 particles)
+        "nucleation": {"N": 864, "seed_radius": 3.0, "check_every": 500, "max_sweeps": 400_000,
+                       "targets": [0.10, 0.20, 0.30, 0.45, 0.65, 0.90]},
         "bulk": {"N": 256, "n_snapshots": 4},
         "equilibration_sweeps": 60, "sweeps": 10,
     },
@@ -40,7 +46,11 @@ MODES: dict[str, dict] = {
         "hs": {"nx": 5, "ny": 3, "fcc_repeat": 6, "hcp_repeat": 9, "n_snapshots": 1},
         "gb": {"n_cells": 1, "n_z": 10},
         "laves": {"n_cells": 3},
-        "nucleation": {"n_cells": 8, "slab_thickness": 6.5, "n_snapshots": 6, "sweeps": 50},
+        # seeded growth at the thesis's size N = 2048 = 4 x 8^3, FCC seed of radius 3.5 sigma
+        # (201 particles); snapshot
+        # targets near the thesis's fractions (2, 12, 21, 30, 64, 98 %; the seed alone is ~5 %)
+        "nucleation": {"N": 2048, "seed_radius": 3.5, "check_every": 500,
+                       "max_sweeps": 1_000_000, "targets": [0.05, 0.12, 0.21, 0.30, 0.64, 0.95]},
         "bulk": {"N": 1000, "n_snapshots": 20},
         "equilibration_sweeps": 2000, "sweeps": 100,
     },
@@ -61,16 +71,24 @@ def build_statepoints(mode: str) -> list[dict]:
         {"system": "laves_fluid", "mode": mode, "size_ratio": 0.82, "packing_fraction": 0.60,
          "fluid_packing_fraction": 0.50, "composition": 2.0 / 3.0, **m["laves"],
          "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 3},
-        # Ch. 4.3.5 (substitute): an FCC slab in a dense hard-sphere fluid (NVT), relaxing
-        # towards crystal-fluid coexistence; the fluid is generated at packing fraction 0.575
-        {"system": "nucleation", "mode": mode, "packing_fraction": 0.575,
-         "crystal_density": 1.10, **m["nucleation"], "equilibration_sweeps": 0, "seed": 4},
+        # Ch. 4.3.5: crystal growth from a small FCC seed in a supersaturated hard-sphere fluid,
+        # NPT at beta P sigma^3 = 20 (coexistence: 11.57); snapshots when the solid-bond
+        # crystalline fraction first reaches each target
+        {"system": "nucleation", "mode": mode, "pressure": NUCLEATION_PRESSURE,
+         **m["nucleation"], "seed": 4},
     ]
     # Fig. 4.3/4.4: bulk runs that tune the standard q4-q6 method
     for k, (phase, rho) in enumerate((("fcc", 1.05), ("hcp", 1.05), ("fluid", 0.94))):
         sps.append({"system": "bulk", "mode": mode, "phase": phase, "density": rho,
                     "N": m["bulk"]["N"], "equilibration_sweeps": eq, "sweeps": sw,
                     "n_snapshots": m["bulk"]["n_snapshots"], "seed": 10 + k})
+    # ... and at the pressure of the nucleation run (NPT; the fluid is metastable there and
+    # too short-lived a run to nucleate), which tune it for Table 4.1
+    for k, phase in enumerate(("fcc", "hcp", "fluid")):
+        sps.append({"system": "bulk", "mode": mode, "phase": phase,
+                    "pressure": NUCLEATION_PRESSURE, "N": m["bulk"]["N"],
+                    "equilibration_sweeps": eq, "sweeps": sw,
+                    "n_snapshots": m["bulk"]["n_snapshots"], "seed": 20 + k})
     return sps
 
 

@@ -5,9 +5,12 @@ Systems (state-point key ``system``):
 - ``hs_coexistence``: hard spheres, metastable FCC / HCP / fluid coexistence (Ch. 4.3.1);
 - ``grain_boundary``: hard-sphere FCC bicrystal with Σ5 twist grain boundaries (Ch. 4.3.2);
 - ``laves_fluid``: binary hard spheres (α = 0.82), MgCu2 Laves / fluid coexistence (Ch. 4.3.4);
-- ``nucleation``: an FCC slab in a dense hard-sphere fluid (NVT); the crystalline fraction
-  changes along the run as the slab relaxes towards coexistence (Ch. 4.3.5);
-- ``bulk``: FCC, HCP and fluid runs that tune the standard q̄4–q̄6 method (Fig. 4.3/4.4).
+- ``nucleation``: crystal growth from a small FCC seed in a supersaturated hard-sphere
+  fluid, NPT at βPσ³ = 20 (:mod:`hoomd_colloidml.studies.nucleation`); six snapshots from
+  a few % to ~95 % crystalline (Ch. 4.3.5);
+- ``bulk``: FCC, HCP and fluid runs that tune the standard q̄4–q̄6 method (Fig. 4.3/4.4): at
+  fixed densities (NVT) for the coexistence systems, at the nucleation pressure (NPT) for
+  Table 4.1.
 
 Operations: ``simulate`` → ``describe`` (q̄1..q̄8 with SANN; plus same-species q̄ for binary
 systems, Eqs. 4.4/4.5) → ``learn`` (autoencoder + GMM + entropy merging, FVE/BIC/entropy
@@ -104,32 +107,37 @@ def build_initial(sp: dict):
         s, _ = builders.stack_slabs([laves, liquid], gap=0.05)
         return s, NVT()
     if system == "nucleation":
-        # an FCC slab (cubic cells, [001] along z) replaces the middle of a dense fluid; NVT.
-        # (NPT box moves barely move a dense hard-sphere box in the embedded engine, so the
-        # density is fixed from the start; the slab relaxes towards crystal-fluid coexistence)
-        from hoomd_colloidml.lattice import fluid
+        # seeded crystal growth in a supersaturated hard-sphere fluid, NPT (Ch. 4.3.5);
+        # simulate() runs it with hoomd_colloidml.studies.nucleation.nucleation_run
+        from hoomd_colloidml.studies.nucleation import seeded_fluid
 
-        a = (4.0 / sp["crystal_density"]) ** (1.0 / 3.0)
-        L = sp["n_cells"] * a
-        n = int(round(sp["packing_fraction"] * L**3 / (np.pi / 6)))
-        liquid = fluid(n, sp["packing_fraction"], seed=sp["seed"])
-        seed = crystal("fcc", sp["n_cells"], np.pi / 6 * sp["crystal_density"])
-        s = builders.insert_slab(liquid, seed, sp["slab_thickness"] / 2, margin=0.05)
-        return s, NVT()
+        return (seeded_fluid(sp["N"], sp["pressure"], sp["seed_radius"], seed=sp["seed"]),
+                NPT(sp["pressure"]))
     if system == "bulk":
-        eta = np.pi / 6 * sp["density"]
+        # at a density (NVT), or at the pressure of the nucleation run (NPT, starting from
+        # the Carnahan-Starling / Speedy packing fraction of that pressure)
+        ensemble = NVT()
+        if "pressure" in sp:
+            from hoomd_colloidml.studies import nucleation as nuc
+
+            ensemble = NPT(sp["pressure"], box_moves="axes" if sp["phase"] != "fluid"
+                           else "isotropic", box_trials=4)
+            eta = (nuc.fluid_packing_fraction(sp["pressure"]) if sp["phase"] == "fluid"
+                   else nuc.crystal_packing_fraction(sp["pressure"]))
+        else:
+            eta = np.pi / 6 * sp["density"]
         if sp["phase"] == "fluid":
             from hoomd_colloidml.lattice import fluid
 
-            return fluid(sp["N"], eta, seed=sp["seed"]), NVT()
+            return fluid(sp["N"], eta, seed=sp["seed"]), ensemble
         if sp["phase"] == "fcc":
             n = max(3, round((sp["N"] / 4) ** (1 / 3)))
-            return crystal("fcc", n, eta), NVT()
+            return crystal("fcc", n, eta), ensemble
         # HCP: orthohexagonal 4-particle cell, about cubic box
         cell = crystal("hcp", 1, eta)
         L = (sp["N"] / 4 * cell.box.volume) ** (1 / 3)
         nc = [max(2, round(L / x)) for x in (cell.box.Lx, cell.box.Ly, cell.box.Lz)]
-        return crystal("hcp", nc, eta), NVT()
+        return crystal("hcp", nc, eta), ensemble
     raise ValueError(f"Unknown system {system!r}.")
 
 
@@ -141,8 +149,22 @@ def simulate(job):
 
     sp = job.sp()
     system, ensemble = build_initial(sp)
-    snaps, info = run_snapshots(system, sp["seed"], sp["equilibration_sweeps"],
-                                sp["n_snapshots"], sp["sweeps"], ensemble=ensemble)
+    if sp["system"] == "nucleation":
+        from hoomd_colloidml.studies.nucleation import nucleation_run
+
+        snaps, info = nucleation_run(system, sp["pressure"], targets=sp["targets"],
+                                     seed=sp["seed"], check_every=sp["check_every"],
+                                     max_sweeps=sp["max_sweeps"], strict=False,
+                                     progress=sp["mode"] == "full")
+    elif sp["system"] == "bulk" and "pressure" in sp:
+        from hoomd_colloidml.studies.nucleation import npt_snapshots
+
+        snaps, info = npt_snapshots(system, sp["pressure"], sp["seed"],
+                                    sp["equilibration_sweeps"], sp["n_snapshots"], sp["sweeps"],
+                                    box_moves=ensemble.box_moves)
+    else:
+        snaps, info = run_snapshots(system, sp["seed"], sp["equilibration_sweeps"],
+                                    sp["n_snapshots"], sp["sweeps"], ensemble=ensemble)
     io.write_json(job.fn("simulation.json"), info)
     io.write_gsd(job.fn("trajectory.gsd"), snaps)
 
@@ -274,9 +296,15 @@ def _diagnostics(model) -> dict:
 # the standard q4-q6 method (Table 4.1, Fig. 4.5)
 # ------------------------------------------------------------------------------------------
 def _bulk_jobs(job):
+    """The bulk runs that tune the standard method for ``job``.
+
+    The nucleation run uses the bulk runs at its own pressure (state-point key
+    ``pressure``); every other system uses the runs at fixed densities (no ``pressure``).
+    """
     project = CrystalDetection.get_project(job.project.path)
-    return sorted(project.find_jobs({"system": "bulk", "mode": job.sp.mode}),
-                  key=lambda j: j.sp.phase)
+    pressure = job.sp.get("pressure") if job.sp.get("system") == "nucleation" else None
+    return sorted((j for j in project.find_jobs({"system": "bulk", "mode": job.sp.mode})
+                   if j.sp.get("pressure") == pressure), key=lambda j: j.sp.phase)
 
 
 def _compare_ready(job):
@@ -322,12 +350,16 @@ def compare_standard(job):
                       for k in range(P.shape[1])])
     crystalline = np.flatnonzero(means > 0.5 * (np.nanmin(means) + np.nanmax(means)))
     start = np.r_[0, np.cumsum(counts)]
+    # the solid-bond fraction that selected the nucleation snapshots (a third method)
+    solid = io.read_json(job.fn("simulation.json")).get("solid_fraction")
     rows = []
     for f in range(len(counts)):
         sl = slice(start[f], start[f + 1])
         rows.append({"snapshot": f,
                      "unsupervised": float(np.mean(np.isin(hard[sl], crystalline))),
                      "standard": float(np.mean(np.isin(phase[sl], ("fcc", "hcp"))))})
+        if solid is not None and len(solid) == len(counts):
+            rows[-1]["solid_bond"] = float(solid[f])
     result = {"training_accuracy": std.training_accuracy_, "rows": rows,
               "cluster_mean_q6": means.tolist(), "crystalline_clusters": crystalline.tolist(),
               "max_abs_difference": max(abs(r["unsupervised"] - r["standard"]) for r in rows),
@@ -431,7 +463,11 @@ def report(*jobs):
                           "| unsupervised | " + " | ".join(f"{100 * r['unsupervised']:.0f}%"
                                                           for r in st["rows"]) + " |",
                           "| standard q̄4–q̄6 | " + " | ".join(
-                              f"{100 * r['standard']:.0f}%" for r in st["rows"]) + " |", "",
+                              f"{100 * r['standard']:.0f}%" for r in st["rows"]) + " |"]
+                if all("solid_bond" in r for r in st["rows"]):
+                    lines.append("| solid bonds (selects the snapshots) | " + " | ".join(
+                        f"{100 * r['solid_bond']:.0f}%" for r in st["rows"]) + " |")
+                lines += ["",
                           f"Largest difference: {100 * st['max_abs_difference']:.1f} "
                           "percentage points.", ""]
             else:
