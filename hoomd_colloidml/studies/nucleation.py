@@ -299,7 +299,7 @@ def nucleation_run(
     seed: int = 0,
     check_every: int = 100,
     max_sweeps: int = 200_000,
-    box_trials: int = 4,
+    box_trials: int = 1,
     tune_sweeps: int = 1000,
     progress: bool = False,
     monitor: Any = None,
