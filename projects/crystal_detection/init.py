@@ -29,8 +29,10 @@ NUCLEATION_PRESSURE = 20.0
 #: Sizes per mode (N is the number of particles; layers / cells set the crystal slabs).
 MODES: dict[str, dict] = {
     "quick": {
-        # FCC (ABC x3) + HCP (AB x5) + fluid slab, 5 x 3 rectangular cells per layer
-        "hs": {"nx": 5, "ny": 3, "fcc_repeat": 3, "hcp_repeat": 5, "n_snapshots": 2},
+        # the thesis's size in both modes: one snapshot of N = 1542 (thesis: 1536), FCC 18 +
+        # HCP 16 layers of 30 particles (5 x 3 rectangular cells) + fluid, rho sigma^3 = 1.01
+        "hs": {"nx": 5, "ny": 3, "fcc_repeat": 6, "hcp_repeat": 8, "n_snapshots": 1,
+               "equilibration_sweeps": 500},
         "gb": {"n_cells": 1, "n_z": 4},
         "laves": {"n_cells": 2},
         # seeded growth: N = 864 = 4 x 6^3 particles (a 6x6x6-cell FCC crystal fits the cubic
@@ -41,9 +43,8 @@ MODES: dict[str, dict] = {
         "equilibration_sweeps": 60, "sweeps": 10,
     },
     "full": {
-        # 5 x 3 cells per layer (30 particles): FCC 18 + HCP 18 layers + fluid slab
-        # -> N ~ 1540 (thesis: 1536)
-        "hs": {"nx": 5, "ny": 3, "fcc_repeat": 6, "hcp_repeat": 9, "n_snapshots": 1},
+        # as quick (N = 1542), with 2000 equilibration sweeps
+        "hs": {"nx": 5, "ny": 3, "fcc_repeat": 6, "hcp_repeat": 8, "n_snapshots": 1},
         "gb": {"n_cells": 1, "n_z": 10},
         "laves": {"n_cells": 3},
         # seeded growth at the thesis's size N = 2048 = 4 x 8^3, FCC seed of radius 3.5 sigma
@@ -63,7 +64,8 @@ def build_statepoints(mode: str) -> list[dict]:
     sps = [
         # Ch. 4.3.1: metastable FCC / HCP / fluid coexistence of hard spheres, rho sigma^3 ~ 1.01
         {"system": "hs_coexistence", "mode": mode, "crystal_density": 1.05, "density": 0.94,
-         **m["hs"], "equilibration_sweeps": eq, "sweeps": sw, "seed": 1},
+         "total_density": 1.01, "equilibration_sweeps": eq, "sweeps": sw, **m["hs"],
+         "seed": 1},
         # Ch. 4.3.2: hard-sphere FCC bicrystal with two Sigma5 twist grain boundaries
         {"system": "grain_boundary", "mode": mode, "density": 1.05, "pressure": 12.0, **m["gb"],
          "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 2},

@@ -85,12 +85,10 @@ def build_initial(sp: dict):
                                           sp["crystal_density"])
         hcp = builders.close_packed_stack("AB", sp["nx"], sp["ny"], sp["hcp_repeat"],
                                           sp["crystal_density"])
-        # fluid slab: a block of a larger fluid cube, as thick as the FCC slab
-        lengths = (fcc.box.Lx, fcc.box.Ly, fcc.box.Lz)
-        side = max(lengths) + 0.5
-        liquid = builders.crop_periodic(_fluid_slab(side, sp["density"], sp["seed"]),
-                                        lengths, seed=sp["seed"])
-        s, _ = builders.stack_slabs([fcc, hcp, liquid], gap=0.05)
+        # + a fluid slab at the fluid density, as wide as the overall density requires
+        # (thesis: rho sigma^3 = 1.01); no gaps, so no under-dense region melts the crystals
+        s, _ = builders.slab_coexistence([fcc, hcp], sp["density"], sp["total_density"],
+                                         seed=sp["seed"])
         return s, NVT()
     if system == "grain_boundary":
         s, _ = builders.bicrystal_sigma5(sp["n_cells"], sp["n_z"], sp["density"],

@@ -1,7 +1,9 @@
 """Quick mode of the crystal-detection study (thesis Ch. 4), end to end, and its restart.
 
-Asserts the study's own outcome at quick size: the unsupervised method (autoencoder + GMM +
-entropy merging) finds three environments in the FCC / HCP / fluid coexistence (Fig. 4.2).
+Asserts the study's own outcomes at quick size: the unsupervised method (autoencoder + GMM +
+entropy merging) finds three environments in the FCC / HCP / fluid coexistence (Fig. 4.2),
+and on the six snapshots of the seeded nucleation run its crystalline fraction is within 3
+percentage points of the standard q̄4–q̄6 method's (Table 4.1).
 Then it checks that a run killed in the middle of an operation, re-run, completes with results
 identical to an uninterrupted run and without corrupted or temporary files.
 """
@@ -43,11 +45,38 @@ def test_coexistence_study_products(study):
     check_no_debris(ws)
 
 
+def _slabs(sp):
+    """Phase of every particle in the initial slabs: 0 FCC, 1 HCP, 2 fluid (MC keeps order)."""
+    from hoomd_colloidml.studies.builders import close_packed_stack, slab_coexistence
+
+    fcc = close_packed_stack("ABC", sp["nx"], sp["ny"], sp["fcc_repeat"], sp["crystal_density"])
+    hcp = close_packed_stack("AB", sp["nx"], sp["ny"], sp["hcp_repeat"], sp["crystal_density"])
+    s, slab = slab_coexistence([fcc, hcp], sp["density"], sp["total_density"], seed=sp["seed"])
+    return s, slab
+
+
+def test_fcc_hcp_and_fluid_are_distinct_environments(study):
+    ws, _ = study
+    [(sp, d)] = jobs(ws, system="hs_coexistence")
+    s, slab = _slabs(sp)
+    # the thesis's state point: rho sigma^3 = 1.01 overall (Ch. 4.3.1)
+    assert s.N / s.volume == pytest.approx(1.01, abs=1e-3)
+    labels = io.read_npz(d / "memberships.npz")["probabilities"].argmax(axis=1)
+    assert labels.shape == slab.shape
+    majority = [np.bincount(labels[slab == k]).argmax() for k in range(3)]
+    # the three phases, never told apart by labels, fall into three different clusters
+    assert len(set(majority)) == 3
+    share = [np.mean(labels[slab == k] == majority[k]) for k in range(3)]
+    assert share[2] > 0.9 and min(share[:2]) > 0.6, share
+
+
 @pytest.mark.xfail(
-    strict=True,
-    reason="Known gap (issue 8): at quick size BIC finds N_G = 5 components and the L-method "
-    "(lines meeting at the elbow) puts the entropy elbow at K = 4; the thesis finds K = 3. "
-    "See projects/crystal_detection/README.md.",
+    strict=False,
+    reason="Known gap (issue 8): with the thesis's state point (N = 1542, rho sigma^3 = 1.01, "
+    "one snapshot) the number of environments depends on the realisation: K = 2-5 over 3 "
+    "simulation x 4 model seeds (K = 3 in about a third), the extra clusters being the "
+    "FCC/HCP stacking-boundary and crystal-surface layers of the slab geometry. The quick run "
+    "gives c = 4, N_G = 6, K = 4 (the 4th: FCC/HCP boundary layers).",
 )
 def test_three_environments_in_fcc_hcp_fluid_coexistence(study):
     ws, _ = study
