@@ -1,0 +1,64 @@
+"""builders.slab_coexistence: crystal slabs + fluid slab at an exact overall density."""
+
+import freud
+import numpy as np
+import pytest
+
+from hoomd_colloidml.studies.builders import close_packed_stack, slab_coexistence
+
+
+@pytest.fixture(scope="module")
+def coexistence():
+    fcc = close_packed_stack("ABC", 4, 2, 2, 1.05)
+    hcp = close_packed_stack("AB", 4, 2, 3, 1.05)
+    s, slab = slab_coexistence([fcc, hcp], 0.94, 1.01, seed=3)
+    return fcc, hcp, s, slab
+
+
+def test_overall_and_fluid_density(coexistence):
+    fcc, hcp, s, slab = coexistence
+    # overall density: the requested one up to rounding to a whole particle
+    assert abs(s.N - 1.01 * s.volume) <= 0.5
+    assert (slab == 0).sum() == fcc.N and (slab == 1).sum() == hcp.N
+    # lever rule: the fluid fills the rest of the box at the fluid density
+    v_f = s.volume - fcc.volume - hcp.volume
+    assert (slab == 2).sum() / v_f == pytest.approx(0.94, abs=0.5 / v_f + 1e-9)
+    assert s.box.Lx == pytest.approx(fcc.box.Lx) and s.box.Ly == pytest.approx(fcc.box.Ly)
+
+
+def test_no_overlaps_and_crystals_intact(coexistence):
+    fcc, hcp, s, slab = coexistence
+    L = np.array([s.box.Lx, s.box.Ly, s.box.Lz])
+    nl = freud.locality.AABBQuery(s.box, s.positions).query(
+        s.positions, {"r_max": 1.05, "exclude_ii": True}).toNeighborList()
+    dx = s.positions[nl.point_indices] - s.positions[nl.query_point_indices]
+    dx -= L * np.round(dx / L)
+    assert np.sqrt((dx * dx).sum(1)).min() >= 1.0
+    # the crystals are still close-packed layers: every crystal particle keeps 12 neighbours
+    # within 1.25 sigma except at the two crystal-fluid faces (freud, independent of SANN)
+    nn = freud.locality.AABBQuery(s.box, s.positions).query(
+        s.positions, {"r_max": 1.25, "exclude_ii": True}).toNeighborList()
+    counts = np.bincount(nn.query_point_indices, minlength=s.N)
+    crystal = slab < 2
+    assert np.mean(counts[crystal] == 12) > 0.5
+    assert np.mean(counts[~crystal] == 12) < 0.2
+
+
+@pytest.mark.parametrize(
+    "rho_f, rho, match",
+    [(0.94, 0.90, "fluid_density < total_density"), (1.0, 0.99, "fluid_density"),
+     (0.94, 1.2, "crystal density")],
+)
+def test_refuses_densities_outside_the_coexistence_range(rho_f, rho, match):
+    fcc = close_packed_stack("ABC", 3, 2, 1, 1.05)
+    with pytest.raises(ValueError, match=match):
+        slab_coexistence([fcc], rho_f, rho)
+
+
+def test_refuses_mismatched_cross_sections():
+    a = close_packed_stack("ABC", 3, 2, 1, 1.05)
+    b = close_packed_stack("AB", 4, 2, 1, 1.05)
+    with pytest.raises(ValueError, match="cross-section"):
+        slab_coexistence([a, b], 0.94, 1.0)
+    with pytest.raises(ValueError, match="at least one"):
+        slab_coexistence([], 0.94, 1.0)
