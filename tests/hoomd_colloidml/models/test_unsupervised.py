@@ -81,6 +81,24 @@ def test_overlapping_gaussians_bic_and_merge(rng):
     assert len(cluster_mixture(Z, max_components=6, merge=False)["groups"]) == 3
 
 
+def test_merging_takes_the_pair_of_largest_entropy_decrease(rng):
+    # Baudry et al. (2010): each step merges the pair whose union gives the smallest entropy
+    # Ent(K) = -sum_i sum_k t_ik ln t_ik; compare with a brute-force search over all pairs
+    P = rng.dirichlet([0.3] * 5, size=400)
+    groups, S = merge_components(P)
+    for K in range(5, 1, -1):
+        prev = groups[K - 1]
+        best = min(
+            entropy(np.column_stack(
+                [P[:, prev[a] + prev[b]].sum(1)]
+                + [P[:, g].sum(1) for k, g in enumerate(prev) if k not in (a, b)]))
+            for a in range(K) for b in range(a + 1, K)
+        )
+        assert S[K - 2] == pytest.approx(best, rel=1e-12)
+        assert sorted(map(sorted, groups[K - 2])) != sorted(map(sorted, prev))
+    assert S[0] == pytest.approx(0.0, abs=1e-9) and groups[0] == [list(range(5))]
+
+
 def test_through_estimator_and_determinism(rng):
     n = 600
     X2 = np.r_[rng.normal([0, 0], 0.3, (n, 2)), rng.normal([0.4, 0.4], 0.3, (n, 2)),
