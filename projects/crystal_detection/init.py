@@ -89,7 +89,7 @@ def build_statepoints(mode: str) -> list[dict]:
     for k, phase in enumerate(("fcc", "hcp", "fluid")):
         sps.append({"system": "bulk", "mode": mode, "phase": phase,
                     "pressure": NUCLEATION_PRESSURE, "N": m["bulk"]["N"],
-                    "equilibration_sweeps": eq, "sweeps": sw,
+                    "equilibration_sweeps": max(eq, 1000), "sweeps": max(sw, 50),
                     "n_snapshots": m["bulk"]["n_snapshots"], "seed": 20 + k})
     return sps
 
