@@ -325,40 +325,6 @@ def crop_periodic(system: System, lengths: tuple[float, float, float], seed: int
         sub = System(sub.box, sub.positions[m], sub.typeid[m], list(sub.types), sub.diameters[m])
 
 
-def fluid_block(lengths: tuple[float, float, float], packing_fraction: float, seed: int = 0,
-                sweeps: int = 300) -> System:
-    """One-component hard-sphere fluid in an orthorhombic box of any shape.
-
-    Particles start on a body-centred grid fitted to the box (BCC is mechanically unstable
-    for hard spheres) and are melted by ``sweeps`` NVT Monte Carlo sweeps.
-
-    Args:
-        lengths (tuple): (Lx, Ly, Lz).
-        packing_fraction (float): Target η (at most ~0.55: the grid needs spacing >= 1).
-        seed (int): Seed of the melting run.
-    """
-    from hoomd_colloidml.engine import NVT, MonteCarlo
-
-    L = np.asarray(lengths, dtype=np.float64)
-    rho = packing_fraction / (np.pi / 6)
-    s = (2.0 / rho) ** (1.0 / 3.0)
-    n = np.maximum(1, np.round(L / s)).astype(int)
-    sp = L / n
-    if np.any(sp < 1.0) or np.linalg.norm(sp) / 2 < 1.0:
-        raise ValueError(f"packing_fraction {packing_fraction} is too high for a BCC start.")
-    g = np.stack(np.meshgrid(*[np.arange(k) for k in n], indexing="ij"), -1).reshape(-1, 3)
-    pos = np.concatenate([g * sp, (g + 0.5) * sp])
-    N_target = int(round(rho * np.prod(L)))
-    rng = np.random.default_rng(seed)
-    if N_target < len(pos):
-        pos = pos[np.sort(rng.choice(len(pos), N_target, replace=False))]
-    box = freud.box.Box(*L)
-    system = System(box, _wrap64(pos - L / 2, L))
-    mc = MonteCarlo(system, seed=seed)
-    mc.run(int(sweeps), ensemble=NVT(), progress=False)
-    return mc.system
-
-
 def _relax_soft(system: System, seed: int, max_sweeps: int = 20000) -> System:
     """Remove the hard-core overlaps of a one-component system (diameter 1).
 
