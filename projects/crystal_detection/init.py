@@ -48,10 +48,12 @@ MODES: dict[str, dict] = {
         "gb": {"n_cells": 1, "n_z": 10},
         "laves": {"n_cells": 3},
         # seeded growth at the thesis's size N = 2048 = 4 x 8^3, FCC seed of radius 3.5 sigma
-        # (201 particles); snapshot
-        # targets near the thesis's fractions (2, 12, 21, 30, 64, 98 %; the seed alone is ~5 %)
+        # (201 particles); snapshot targets near the thesis's fractions (2, 12, 21, 30, 64,
+        # 98 %): the seed alone is ~5 %, and the grown crystal keeps ~8 % of its particles in
+        # stacking faults and defects that the solid-bond criterion calls liquid-like (0.95 was
+        # not reached in 230 000 sweeps), so the last target is 90 %
         "nucleation": {"N": 2048, "seed_radius": 3.5, "check_every": 500,
-                       "max_sweeps": 1_000_000, "targets": [0.05, 0.12, 0.21, 0.30, 0.64, 0.95]},
+                       "max_sweeps": 1_000_000, "targets": [0.05, 0.12, 0.21, 0.30, 0.64, 0.90]},
         "bulk": {"N": 1000, "n_snapshots": 20},
         "equilibration_sweeps": 2000, "sweeps": 100,
     },
