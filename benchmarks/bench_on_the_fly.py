@@ -58,7 +58,8 @@ def _model():
                            feature_names=names).fit(np.concatenate(X), np.concatenate(y))
 
 
-def _hpmc_sweep(system, sweeps):
+def _hpmc_sweep(system, sweeps, model=None):
+    """Seconds per HPMC sweep; with ``model``, per sweep with ClassifyEnvironments every sweep."""
     try:
         import hoomd
         import hoomd.hpmc
@@ -75,6 +76,11 @@ def _hpmc_sweep(system, sweeps):
     mc = hoomd.hpmc.integrate.Sphere(default_d=0.05, nselect=1)
     mc.shape["A"] = dict(diameter=1.0)
     sim.operations.integrator = mc
+    if model is not None:
+        from hoomd_colloidml.hoomd import ClassifyEnvironments
+
+        action = ClassifyEnvironments(model, every=1, cluster_class=1)
+        sim.operations.writers.append(action.writer)
     sim.run(10)
     t0 = time.perf_counter()
     sim.run(sweeps)
@@ -116,6 +122,13 @@ def main() -> None:
         print(f"HOOMD HPMC sweep (hoomd {__import__('hoomd').version.version}):"
               f"               {t_hpmc * 1e3:9.1f} ms")
         print(f"ratio classify / HPMC sweep:                                {t_cls / t_hpmc:9.2f}")
+        n_act = max(3, args.hpmc_sweeps // 10)
+        t_both = _hpmc_sweep(system, n_act, clf.model)
+        t_action = t_both - t_hpmc
+        print(f"ClassifyEnvironments in HOOMD (sweep+action - sweep):     "
+              f"{t_action * 1e3:9.1f} ms")
+        print(f"ratio ClassifyEnvironments / HPMC sweep:                   "
+              f"{t_action / t_hpmc:9.2f}")
 
 
 if __name__ == "__main__":
