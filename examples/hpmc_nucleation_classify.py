@@ -90,7 +90,8 @@ def main() -> None:
                                                target_box=hoomd.Box.cube(side))
     tune = hoomd.hpmc.tune.MoveSize.scale_solver(moves=["d"], target=0.3,
                                                  trigger=hoomd.trigger.Periodic(100))
-    sim.operations.updaters += [compress, tune]
+    sim.operations.updaters.append(compress)
+    sim.operations.tuners.append(tune)
     while not compress.complete:
         sim.run(1000)
     sim.operations.updaters.remove(compress)
