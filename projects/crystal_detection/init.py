@@ -98,8 +98,10 @@ def build_statepoints(mode: str) -> list[dict]:
 
 def init_project(root: str, mode: str, systems=None, extra: list | None = None):
     """Create (or open) the signac project at ``root`` and add the state points of ``mode``."""
+    # the bulk runs are always included; those at the nucleation pressure with the nucleation
     sps = [sp for sp in build_statepoints(mode)
-           if systems is None or sp["system"] in systems or sp["system"] == "bulk"]
+           if systems is None or sp["system"] in systems
+           or (sp["system"] == "bulk" and ("pressure" not in sp or "nucleation" in systems))]
     sps += list(extra or [])
     return init_jobs(root, sps, validate_detection, os.path.join(HERE, "templates"))
 
