@@ -81,7 +81,7 @@ def lens_volume(r: Any, radius: float) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _pair_kernel(targets, starts, counts, nbr, vecs, excluded, sigma_c, rd, zp):
+def _pair_kernel(targets, starts, counts, nbr, vecs, excluded, sigma_c, rd, zp, hard_core=True):
     n_t = targets.shape[0]
     out = np.zeros(n_t)
     two_rd = 2.0 * rd
@@ -93,7 +93,7 @@ def _pair_kernel(targets, starts, counts, nbr, vecs, excluded, sigma_c, rd, zp):
                 continue
             v = vecs[s + q]
             r = np.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
-            if r < sigma_c:
+            if hard_core and r < sigma_c:
                 acc = np.inf
                 break
             if r < two_rd:
@@ -301,6 +301,11 @@ class AsakuraOosawa(ManyBodyPotential):
             midpoint rule on a cubic grid).
         grid_points (int): Grid nodes along the diameter of a depletion sphere for
             ``method="grid"`` (58: ~1.0e5 nodes inside the sphere).
+        hard_core (bool): If True (default, the AO model), colloid overlaps (r < sigma_c)
+            have infinite energy. If False, the pair term continues below sigma_c as the
+            same lens-volume overlap ``-z_p V_lens(r)`` (finite and smooth), for MD where
+            another force (e.g. WCA) provides the colloid cores; the many-body term is the
+            same geometric free-volume integral either way.
 
     Attributes:
         r_cut (float): ``sigma_c + sigma_p``, the depletion-layer diameter.
@@ -327,6 +332,7 @@ class AsakuraOosawa(ManyBodyPotential):
         include_many_body: bool = True,
         method: str = "rays",
         grid_points: int = 58,
+        hard_core: bool = True,
     ) -> None:
         cls = type(self).__name__
         for name, val in (("q", q), ("sigma_c", sigma_c)):
@@ -365,6 +371,11 @@ class AsakuraOosawa(ManyBodyPotential):
                 f"The 'grid_points' parameter of {cls} must be an int >= 4. Got "
                 f"{grid_points!r} instead."
             )
+        if not isinstance(hard_core, bool | np.bool_):
+            raise TypeError(
+                f"The 'hard_core' parameter of {cls} must be a bool. Got {hard_core!r}."
+            )
+        self.hard_core = bool(hard_core)
         self.method = method
         self.grid_points = int(grid_points)
         self.q = float(q)
@@ -383,7 +394,7 @@ class AsakuraOosawa(ManyBodyPotential):
             f"{type(self).__name__}(q={self.q!r}, eta_r={self.eta_r!r}, sigma_c={self.sigma_c!r}, "
             f"n_theta={self.n_theta}, n_phi={self.n_phi}, "
             f"include_many_body={self.include_many_body}, method={self.method!r}, "
-            f"grid_points={self.grid_points})"
+            f"grid_points={self.grid_points}, hard_core={self.hard_core})"
         )
 
     @property
@@ -398,10 +409,11 @@ class AsakuraOosawa(ManyBodyPotential):
         return 0.5 * self.r_cut
 
     def pair_potential(self, r: Any) -> np.ndarray:
-        """Exact AO pair potential ``beta phi_AO(r) = -z_p V_lens(r)`` (inf for r < sigma_c)."""
+        """Exact AO pair potential ``beta phi_AO(r) = -z_p V_lens(r)`` (inf for r < sigma_c
+        when ``hard_core``)."""
         r = np.asarray(r, dtype=np.float64)
         v = -self.z_p * lens_volume(r, self.depletion_radius)
-        return np.where(r < self.sigma_c, np.inf, v)
+        return np.where(self.hard_core & (r < self.sigma_c), np.inf, v)
 
     # ---- kernels ---------------------------------------------------------------
     def _terms(
@@ -419,7 +431,8 @@ class AsakuraOosawa(ManyBodyPotential):
         rd = self.depletion_radius
         if "pair" in which:
             out += _pair_kernel(
-                targets, starts, counts, nbr, vecs, excluded, self.sigma_c, rd, self.z_p
+                targets, starts, counts, nbr, vecs, excluded, self.sigma_c, rd, self.z_p,
+                self.hard_core,
             )
         if "mb" in which and self.z_p > 0:
             if self.method == "grid":
@@ -512,7 +525,8 @@ class AsakuraOosawa(ManyBodyPotential):
         r = np.linalg.norm(vecs, axis=1)
         rd = self.depletion_radius
         dphi = np.where(r < 2 * rd, self.z_p * np.pi / 4.0 * (4 * rd * rd - r * r), 0.0)
-        dphi = np.where(r < self.sigma_c, np.inf, dphi)
+        if self.hard_core:
+            dphi = np.where(r < self.sigma_c, np.inf, dphi)
         # each ordered pair (i, j): force on i from j is +dphi/dr * r_ij_hat (r_ij = r_j - r_i)
         fij = (dphi / np.where(r > 0, r, 1.0))[:, None] * vecs
         forces = np.zeros((n, 3))
