@@ -151,7 +151,8 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
             is an Asakura-Oosawa term, else 1.
         pair_term (dict | None): An exact pair term added to the fit, e.g.
             ``{"kind": "asakura_oosawa", "q": 0.4, "eta_r": 0.3, "sigma_c": 1.0}`` (the fit
-            is then the AO many-body term, Ch. 8.2).
+            is then the AO many-body term, Ch. 8.2); ``"hard_core": False`` continues the
+            pair term below contact (see :class:`AsakuraOosawa`) for MD with a soft core.
         test_size (float): Fraction of the data held out for testing (thesis: 0.2).
         random_state (int | None): Seed of the train/test split.
         descriptor_config (dict | None): Unused at fit time (the selected set is stored in
@@ -226,10 +227,11 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
                 f"The 'pair_term' parameter of {_CLS} must be None or a dict with kind in "
                 f"{_PAIR_KINDS}. Got {pt!r} instead."
             )
-        key = (pt["q"], pt["eta_r"], pt.get("sigma_c", 1.0))
+        key = (pt["q"], pt["eta_r"], pt.get("sigma_c", 1.0), pt.get("hard_core", True))
         cached = getattr(self, "_pair_cache", None)
         if cached is None or cached[0] != key:
-            ao = AsakuraOosawa(key[0], key[1], sigma_c=key[2], include_many_body=False)
+            ao = AsakuraOosawa(key[0], key[1], sigma_c=key[2], include_many_body=False,
+                               hard_core=key[3])
             cached = (key, ao)
             self._pair_cache = cached
         return cached[1]

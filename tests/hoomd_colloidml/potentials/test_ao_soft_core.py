@@ -53,3 +53,15 @@ def test_soft_core_forces_are_finite_and_equal_minus_gradient():
 def test_hard_core_must_be_bool():
     with pytest.raises(TypeError, match="hard_core"):
         AsakuraOosawa(q=0.4, eta_r=0.3, hard_core="no")
+
+
+def test_fit_pair_term_follows_hard_core_flag():
+    from hoomd_colloidml.potentials import SymmetryFunctionPotential
+
+    hard = SymmetryFunctionPotential(pair_term={"kind": "asakura_oosawa", "q": 0.4, "eta_r": 0.3})
+    soft = SymmetryFunctionPotential(
+        pair_term={"kind": "asakura_oosawa", "q": 0.4, "eta_r": 0.3, "hard_core": False}
+    )
+    assert np.isinf(hard._pair().pair_potential(0.9))
+    assert np.isclose(soft._pair().pair_potential(0.9),
+                      AsakuraOosawa(q=0.4, eta_r=0.3, hard_core=False).pair_potential(0.9))
