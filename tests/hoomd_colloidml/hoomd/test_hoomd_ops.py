@@ -213,3 +213,27 @@ def test_classify_output_survives_sigterm(model, tmp_path):
     with gsd.hoomd.open(path) as f:
         assert len(f) >= 1
         assert f[-1].log[_log_key(f[-1], "labels")].shape == (f[-1].particles.N,)
+
+
+def test_many_body_force_ao_under_wca_cores_stays_finite():
+    """The MD example's set-up: WCA cores let colloids overlap slightly; the soft-core AO
+    (``hard_core=False``) keeps energies and forces finite, and ManyBodyForce's forces are
+    the potential's own."""
+    from hoomd_colloidml.hoomd import ManyBodyForce
+    from hoomd_colloidml.potentials import AsakuraOosawa
+
+    system = fluid(32, 0.25, seed=3)
+    pot = AsakuraOosawa(q=0.4, eta_r=0.3, hard_core=False)
+    cell = hoomd.md.nlist.Cell(buffer=0.3)
+    wca = hoomd.md.pair.LJ(nlist=cell, default_r_cut=2 ** (1 / 6), mode="shift")
+    wca.params[("A", "A")] = dict(epsilon=10.0, sigma=1.0)
+    ao = ManyBodyForce(pot)
+    sim, _ = _md_sim([wca, ao], system)
+    sim.run(20)
+    assert np.all(np.isfinite(ao.forces)) and np.isfinite(ao.energy)
+    snap = sim.state.get_snapshot()
+    now = System(system.box, np.array(snap.particles.position, dtype=np.float64))
+    e, f, _ = pot.forces(now)
+    # velocity Verlet evaluates forces after the last position update: same positions
+    np.testing.assert_allclose(ao.energies, e, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(ao.forces, f, rtol=1e-10, atol=1e-10 * np.abs(f).max())
