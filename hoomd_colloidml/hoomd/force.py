@@ -90,7 +90,7 @@ class ManyBodyForce(hoomd.md.force.Custom):
                 f"got {type(potential).__name__}."
             )
         if nlist is not None:
-            if not hasattr(nlist, "cpu_local_nlist_arrays"):
+            if not hasattr(type(nlist), "cpu_local_nlist_arrays"):  # the property raises unattached
                 raise TypeError(
                     "nlist must be a hoomd.md.nlist.NeighborList of HOOMD-blue >= 4.5 "
                     "(with cpu_local_nlist_arrays)."

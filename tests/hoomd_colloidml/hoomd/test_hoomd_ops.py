@@ -237,3 +237,52 @@ def test_many_body_force_ao_under_wca_cores_stays_finite():
     # velocity Verlet evaluates forces after the last position update: same positions
     np.testing.assert_allclose(ao.energies, e, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(ao.forces, f, rtol=1e-10, atol=1e-10 * np.abs(f).max())
+
+
+class _LJ64Neighbors(_LJ64):
+    """_LJ64 that takes its pairs from a given freud NeighborList (ManyBodyForce's nlist)."""
+
+    def forces(self, system, neighbors=None):
+        if neighbors is None:
+            return super().forces(system)
+        i = np.asarray(neighbors.query_point_indices)
+        d = np.asarray(neighbors.vectors, dtype=np.float64)
+        # recompute the float64 separation (freud stores float32 vectors)
+        j = np.asarray(neighbors.point_indices)
+        m = np.asarray(system.box.to_matrix(), dtype=np.float64)
+        frac = (system.positions[j] - system.positions[i]) @ np.linalg.inv(m).T
+        frac -= np.round(frac)
+        d = frac @ m.T
+        r2 = (d**2).sum(1)
+        self.n_pairs = len(i)
+        inv6 = r2**-3
+        u = 4 * (inv6**2 - inv6) - 4 * (self.r_cut**-12 - self.r_cut**-6)
+        f_over_r = 24 * (2 * inv6**2 - inv6) / r2
+        e = np.zeros(system.N)
+        np.add.at(e, i, 0.5 * u)
+        F = np.zeros((system.N, 3))
+        np.add.at(F, i, -f_over_r[:, None] * d)
+        W = 0.5 * np.einsum("ka,kb->ab", d, f_over_r[:, None] * d)
+        return e, F, W[[0, 0, 0, 1, 1, 2], [0, 1, 2, 1, 2, 2]]
+
+
+def test_many_body_force_with_hoomd_neighbor_list_matches_md_pair_lj():
+    """``ManyBodyForce(potential, nlist=...)`` reads HOOMD's pairs (cpu_local_nlist_arrays)."""
+    from hoomd_colloidml.hoomd import ManyBodyForce
+
+    system = rattle(crystal("fcc", 4, 0.45), 0.05, seed=2)
+    cell = hoomd.md.nlist.Cell(buffer=0.4)
+    lj = hoomd.md.pair.LJ(nlist=cell, default_r_cut=2.5, mode="shift")
+    lj.params[("A", "A")] = dict(epsilon=1.0, sigma=1.0)
+    sim_ref, _ = _md_sim([lj], system)
+    sim_ref.run(0)
+    pot = _LJ64Neighbors()
+    own = hoomd.md.nlist.Cell(buffer=0.4, default_r_cut=pot.r_cut)
+    ours = ManyBodyForce(pot, nlist=own)
+    sim, _ = _md_sim([ours], system)
+    sim.operations.computes.append(own)
+    sim.run(0)
+    assert pot.n_pairs > 0
+    scale = np.abs(lj.forces).max()
+    np.testing.assert_allclose(ours.forces, lj.forces, rtol=1e-10, atol=1e-10 * scale)
+    np.testing.assert_allclose(ours.energies, lj.energies, rtol=1e-10, atol=1e-12)
