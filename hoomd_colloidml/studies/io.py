@@ -25,7 +25,9 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "PARTIAL",
     "atomic_path",
+    "remove_partials",
     "read_json",
     "read_npz",
     "save_figure",
@@ -35,13 +37,18 @@ __all__ = [
 ]
 
 
+#: Marker in the names of temporary product files (``.<name>.partial-XXXX<suffix>``).
+PARTIAL = ".partial-"
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[str]:
     """Yield a temporary file name next to ``path``; rename it onto ``path`` on success.
 
     The temporary file lives in the same directory (same file system), so the final
     ``os.replace`` is atomic. On an exception the temporary file is removed and ``path``
-    is left untouched.
+    is left untouched. A process killed outright (SIGKILL) leaves the temporary file,
+    named ``.<name>.partial-XXXX<suffix>``; :func:`remove_partials` clears them.
 
     Args:
         path (str or os.PathLike): Final destination.
@@ -51,7 +58,7 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=suffix if suffix is not None else path.suffix,
+        prefix=f".{path.name}{PARTIAL}", suffix=suffix if suffix is not None else path.suffix,
         dir=path.parent,
     )
     os.close(fd)
@@ -65,6 +72,25 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def remove_partials(root: str | os.PathLike) -> list[Path]:
+    """Delete the temporary files that killed writers left under ``root``; return them.
+
+    Call it only while no operation is writing (e.g. before a serial ``project.run``).
+
+    Example:
+        >>> import tempfile, os
+        >>> d = tempfile.mkdtemp()
+        >>> open(os.path.join(d, ".bop.npz.partial-abc.npz"), "w").close()
+        >>> [p.name for p in remove_partials(d)]
+        ['.bop.npz.partial-abc.npz']
+    """
+    found = [p for p in Path(root).rglob(f".*{PARTIAL}*") if p.is_file()]
+    for p in found:
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+    return found
 
 
 def _jsonable(obj: Any) -> Any:

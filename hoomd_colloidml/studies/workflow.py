@@ -63,6 +63,11 @@ def run_and_report(flow_project: Any, mode: str, np: int | None = None) -> int:
     Prints the report path as the last line and returns 0, or returns 1 with a message
     when the study did not complete.
     """
+    from hoomd_colloidml.studies.io import remove_partials
+
+    # a previous run killed mid-write left temporary files; nothing is writing now
+    remove_partials(os.path.join(flow_project.path, "workspace"))
+    remove_partials(os.path.join(flow_project.path, "products"))
     jobs = list(flow_project.find_jobs({"mode": mode}))
     flow_project.run(jobs=jobs, np=np)
     # the report is an aggregate over all jobs of a mode, which `jobs=` does not select
