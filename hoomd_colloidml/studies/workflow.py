@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["init_jobs", "use_templates", "run_and_report"]
+__all__ = ["init_jobs", "use_templates", "run_and_report", "study_parser"]
 
 
 def use_templates(project: Any, template_dir: str) -> None:
@@ -79,3 +80,26 @@ def run_and_report(flow_project: Any, mode: str, np: int | None = None) -> int:
         return 1
     print(report, flush=True)
     return 0
+
+
+def study_parser(description: str, default_workspace: str) -> argparse.ArgumentParser:
+    """Command line shared by the studies' ``main.py``: ``--quick|--full``, ``--workspace``,
+    ``--np``; ``args.mode`` is ``"quick"`` (default) or ``"full"``.
+
+    Example:
+        >>> args = study_parser("demo", "/tmp/ws").parse_args(["--full", "--np", "2"])
+        >>> args.mode, args.workspace, args.np
+        ('full', '/tmp/ws', 2)
+    """
+    parser = argparse.ArgumentParser(description=description)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--quick", dest="mode", action="store_const", const="quick",
+                       help="CI sizes (default)")
+    group.add_argument("--full", dest="mode", action="store_const", const="full",
+                       help="thesis sizes")
+    parser.set_defaults(mode="quick")
+    parser.add_argument("--workspace", default=default_workspace,
+                        help="signac project root (default: the project's directory)")
+    parser.add_argument("--np", type=int, default=None,
+                        help="parallel worker processes for flow's run (default: serial)")
+    return parser
