@@ -173,3 +173,41 @@ def test_sigkill_loses_at_most_the_frames_since_the_last_flush(tmp_path):
     assert steps == sorted(steps)
     assert steps[-1] >= flushed[-1]
     assert set(range(10, flushed[-1] + 1, 10)) <= set(steps)  # HOOMD writes no step-0 frame
+
+
+@pytest.mark.skipif(_mpirun() is None, reason="needs an MPI build of HOOMD-blue and mpirun")
+def test_many_body_force_refuses_domain_decomposition(tmp_path):
+    script = tmp_path / "md.py"
+    script.write_text(textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {REPO!r})
+        import hoomd, hoomd.md
+        from hoomd_colloidml.hoomd import ManyBodyForce
+        from hoomd_colloidml.lattice import crystal
+        from hoomd_colloidml.potentials import AsakuraOosawa
+        s = crystal("fcc", 5, 0.3)
+        sim = hoomd.Simulation(device=hoomd.device.CPU(), seed=1)
+        snap = hoomd.Snapshot()
+        if snap.communicator.rank == 0:
+            b = s.box
+            snap.configuration.box = [b.Lx, b.Ly, b.Lz, 0, 0, 0]
+            snap.particles.N = s.N
+            snap.particles.types = ["A"]
+            snap.particles.position[:] = s.positions
+        sim.create_state_from_snapshot(snap)
+        nve = hoomd.md.methods.ConstantVolume(filter=hoomd.filter.All())
+        force = ManyBodyForce(AsakuraOosawa(q=0.4, eta_r=0.1, hard_core=False))
+        sim.operations.integrator = hoomd.md.Integrator(dt=0.001, forces=[force],
+                                                        methods=[nve])
+        try:
+            sim.run(1)
+        except RuntimeError as err:
+            print("refused:", err, flush=True)
+            sys.exit(3)
+    """))
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMP_NUM_THREADS="1")
+    proc = subprocess.run(_mpirun() + [sys.executable, str(script)], capture_output=True,
+                          text=True, env=env, timeout=600)
+    assert proc.returncode != 0
+    assert "refused: ManyBodyForce does not support MPI domain decomposition" in proc.stdout
