@@ -103,6 +103,46 @@ def _pair_kernel(targets, starts, counts, nbr, vecs, excluded, sigma_c, rd, zp, 
 
 
 @numba.njit(cache=True)
+def _triple_layers(vecs, nbr, excluded, s, c, two_rd):
+    """Separations (vx, vy, vz, squared length) of the neighbour layers that overlap S_i and
+    share a triple with i (the others never make n >= 3), compacted to the first ``mk``."""
+    vx = np.empty(c)
+    vy = np.empty(c)
+    vz = np.empty(c)
+    d2 = np.empty(c)
+    m = 0
+    for q in range(c):
+        if excluded[nbr[s + q]]:
+            continue
+        v = vecs[s + q]
+        dd = v[0] * v[0] + v[1] * v[1] + v[2] * v[2]
+        if dd < two_rd * two_rd:
+            vx[m] = v[0]
+            vy[m] = v[1]
+            vz[m] = v[2]
+            d2[m] = dd
+            m += 1
+    keep = np.zeros(m, dtype=np.bool_)
+    for a in range(m):
+        for b in range(a + 1, m):
+            dx = vx[a] - vx[b]
+            dy = vy[a] - vy[b]
+            dz = vz[a] - vz[b]
+            if dx * dx + dy * dy + dz * dz < two_rd * two_rd:
+                keep[a] = True
+                keep[b] = True
+    mk = 0
+    for a in range(m):
+        if keep[a]:
+            vx[mk] = vx[a]
+            vy[mk] = vy[a]
+            vz[mk] = vz[a]
+            d2[mk] = d2[a]
+            mk += 1
+    return vx, vy, vz, d2, mk
+
+
+@numba.njit(cache=True)
 def _mb_kernel(targets, starts, counts, nbr, vecs, excluded, rd, zp, dirs, dw):
     """u_i^mb = z_p int_{S_i} (n-1)(n-2)/(2n) dV by exact radial x quadrature angular."""
     n_t = targets.shape[0]
@@ -111,45 +151,7 @@ def _mb_kernel(targets, starts, counts, nbr, vecs, excluded, rd, zp, dirs, dw):
     two_rd = 2.0 * rd
     rd2 = rd * rd
     for t in range(n_t):
-        s = starts[t]
-        c = counts[t]
-        # neighbour layers overlapping S_i
-        vx = np.empty(c)
-        vy = np.empty(c)
-        vz = np.empty(c)
-        d2 = np.empty(c)
-        m = 0
-        for q in range(c):
-            if excluded[nbr[s + q]]:
-                continue
-            v = vecs[s + q]
-            dd = v[0] * v[0] + v[1] * v[1] + v[2] * v[2]
-            if dd < two_rd * two_rd:
-                vx[m] = v[0]
-                vy[m] = v[1]
-                vz[m] = v[2]
-                d2[m] = dd
-                m += 1
-        if m < 2:
-            continue
-        # keep only neighbours that share a triple with i (others never reach n >= 3)
-        keep = np.zeros(m, dtype=np.bool_)
-        for a in range(m):
-            for b in range(a + 1, m):
-                dx = vx[a] - vx[b]
-                dy = vy[a] - vy[b]
-                dz = vz[a] - vz[b]
-                if dx * dx + dy * dy + dz * dz < two_rd * two_rd:
-                    keep[a] = True
-                    keep[b] = True
-        mk = 0
-        for a in range(m):
-            if keep[a]:
-                vx[mk] = vx[a]
-                vy[mk] = vy[a]
-                vz[mk] = vz[a]
-                d2[mk] = d2[a]
-                mk += 1
+        vx, vy, vz, d2, mk = _triple_layers(vecs, nbr, excluded, starts[t], counts[t], two_rd)
         if mk < 2:
             continue
         ts = np.empty(2 * mk)
@@ -214,40 +216,7 @@ def _mb_grid_kernel(targets, starts, counts, nbr, vecs, excluded, rd, zp, n_side
     for a in range(n_side):
         g[a] = (a + 0.5) * h - rd
     for t in range(n_t):
-        s = starts[t]
-        c = counts[t]
-        vx = np.empty(c)
-        vy = np.empty(c)
-        vz = np.empty(c)
-        m = 0
-        for q in range(c):
-            if excluded[nbr[s + q]]:
-                continue
-            v = vecs[s + q]
-            if v[0] * v[0] + v[1] * v[1] + v[2] * v[2] < two_rd * two_rd:
-                vx[m] = v[0]
-                vy[m] = v[1]
-                vz[m] = v[2]
-                m += 1
-        if m < 2:
-            continue
-        # neighbours that share a triple with i (the others never make n >= 3)
-        keep = np.zeros(m, dtype=np.bool_)
-        for a in range(m):
-            for b in range(a + 1, m):
-                dx = vx[a] - vx[b]
-                dy = vy[a] - vy[b]
-                dz = vz[a] - vz[b]
-                if dx * dx + dy * dy + dz * dz < two_rd * two_rd:
-                    keep[a] = True
-                    keep[b] = True
-        mk = 0
-        for a in range(m):
-            if keep[a]:
-                vx[mk] = vx[a]
-                vy[mk] = vy[a]
-                vz[mk] = vz[a]
-                mk += 1
+        vx, vy, vz, _, mk = _triple_layers(vecs, nbr, excluded, starts[t], counts[t], two_rd)
         if mk < 2:
             continue
         acc = 0.0
