@@ -21,7 +21,6 @@ import pytest
 hoomd = pytest.importorskip("hoomd")
 
 from hoomd_colloidml.io import classify_trajectory  # noqa: E402
-from hoomd_colloidml.lattice import crystal, fluid, rattle  # noqa: E402
 
 pytestmark = pytest.mark.hoomd
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -57,25 +56,6 @@ sim.operations.writers.append(w)
 """
 
 
-def _model(tmp_path):
-    from freud_ext.order import BondOrderDescriptor
-    from hoomd_colloidml.models import PhaseClassifier
-
-    d = BondOrderDescriptor(l=[4, 6])
-    X, y = [], []
-    for seed in range(2):
-        for s, lab in ((rattle(crystal("fcc", 3, 0.55), 0.03, seed=seed), 1),
-                       (fluid(108, 0.3, seed=seed), 0)):
-            f, names = d.describe(s)
-            X.append(f)
-            y.append(np.full(s.N, lab))
-    model = PhaseClassifier(max_epochs=60, random_state=0, descriptor_config=d.get_config(),
-                            feature_names=names).fit(np.concatenate(X), np.concatenate(y))
-    model_dir = str(tmp_path / "model")
-    model.save(model_dir)
-    return model, model_dir
-
-
 def _log(frame, name):
     keys = [k for k in frame.log if k.endswith("/" + name)]
     assert len(keys) == 1, list(frame.log)
@@ -93,12 +73,11 @@ def _mpirun() -> list[str] | None:
 
 
 @pytest.mark.skipif(_mpirun() is None, reason="needs an MPI build of HOOMD-blue and mpirun")
-def test_on_the_fly_labels_under_mpi_equal_serial(tmp_path):
+def test_on_the_fly_labels_under_mpi_equal_serial(model, model_dir, tmp_path):
     """``mpirun -n 2`` (domain decomposition): with frozen particles (HPMC d = 0) every frame's
     labels and probabilities equal a serial run's; with moves (HPMC trajectories differ
     between decompositions) every frame's labels equal those of the serial
     ``hoomd_colloidml.io`` post-processing of the written frames."""
-    model, model_dir = _model(tmp_path)
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMP_NUM_THREADS="1")
 
@@ -138,8 +117,7 @@ def test_on_the_fly_labels_under_mpi_equal_serial(tmp_path):
             assert _log(a, "largest_cluster")[0] == b.log["colloidml/largest_cluster"][0]
 
 
-def test_sigkill_loses_at_most_the_frames_since_the_last_flush(tmp_path):
-    _, model_dir = _model(tmp_path)
+def test_sigkill_loses_at_most_the_frames_since_the_last_flush(model_dir, tmp_path):
     path = str(tmp_path / "killed.gsd")
     script = RUN_SCRIPT.format(repo=REPO, cells=4, model=model_dir, every=10, path=path, d=0.05)
     script += textwrap.dedent("""

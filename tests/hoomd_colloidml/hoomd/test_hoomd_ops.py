@@ -40,23 +40,6 @@ def _state_from(sim, system: System):
     sim.create_state_from_snapshot(snap)
 
 
-@pytest.fixture(scope="module")
-def model():
-    from freud_ext.order import BondOrderDescriptor
-    from hoomd_colloidml.models import PhaseClassifier
-
-    d = BondOrderDescriptor(l=[4, 6])
-    X, y = [], []
-    for seed in range(2):
-        for s, lab in ((rattle(crystal("fcc", 3, 0.55), 0.03, seed=seed), 1),
-                       (fluid(108, 0.3, seed=seed), 0)):
-            f, names = d.describe(s)
-            X.append(f)
-            y.append(np.full(s.N, lab))
-    return PhaseClassifier(max_epochs=60, random_state=0, descriptor_config=d.get_config(),
-                           feature_names=names).fit(np.concatenate(X), np.concatenate(y))
-
-
 def _log_key(frame, name):
     keys = [k for k in frame.log if k.endswith("/" + name)]
     assert len(keys) == 1, list(frame.log)
@@ -98,6 +81,15 @@ class _LJ64(ManyBodyPotential):
 
     r_cut = 2.5
 
+    @staticmethod
+    def _separations(system, i, j):
+        """float64 minimum-image r_j - r_i and its square (freud stores float32 vectors)."""
+        m = np.asarray(system.box.to_matrix(), dtype=np.float64)
+        frac = (system.positions[j] - system.positions[i]) @ np.linalg.inv(m).T
+        frac -= np.round(frac)
+        d = frac @ m.T
+        return d, (d**2).sum(1)
+
     def _pairs(self, system):
         import freud
 
@@ -105,11 +97,7 @@ class _LJ64(ManyBodyPotential):
         nl = aq.query(system.positions, {"r_max": self.r_cut + 0.1, "exclude_ii": True})
         nl = nl.toNeighborList()
         i, j = nl.query_point_indices, nl.point_indices
-        m = np.asarray(system.box.to_matrix(), dtype=np.float64)
-        frac = (system.positions[j] - system.positions[i]) @ np.linalg.inv(m).T
-        frac -= np.round(frac)
-        d = frac @ m.T
-        r2 = (d**2).sum(1)
+        d, r2 = self._separations(system, i, j)
         keep = r2 < self.r_cut**2
         return i[keep], d[keep], r2[keep]
 
@@ -117,7 +105,9 @@ class _LJ64(ManyBodyPotential):
         return self.forces(system)[0]
 
     def forces(self, system):
-        i, d, r2 = self._pairs(system)
+        return self._lj(system, *self._pairs(system))
+
+    def _lj(self, system, i, d, r2):
         inv6 = r2**-3
         u = 4 * (inv6**2 - inv6) - 4 * (self.r_cut**-12 - self.r_cut**-6)
         f_over_r = 24 * (2 * inv6**2 - inv6) / r2
@@ -175,9 +165,7 @@ def test_many_body_force_nve_energy_drift():
     assert abs(e1 - e0) / system.N < 1e-3
 
 
-def test_classify_output_survives_sigterm(model, tmp_path):
-    model_dir = str(tmp_path / "model")
-    model.save(model_dir)
+def test_classify_output_survives_sigterm(model_dir, tmp_path):
     path = str(tmp_path / "run.gsd")
     script = textwrap.dedent(f"""
         import sys; sys.path.insert(0, {REPO!r})
@@ -246,24 +234,9 @@ class _LJ64Neighbors(_LJ64):
         if neighbors is None:
             return super().forces(system)
         i = np.asarray(neighbors.query_point_indices)
-        d = np.asarray(neighbors.vectors, dtype=np.float64)
-        # recompute the float64 separation (freud stores float32 vectors)
-        j = np.asarray(neighbors.point_indices)
-        m = np.asarray(system.box.to_matrix(), dtype=np.float64)
-        frac = (system.positions[j] - system.positions[i]) @ np.linalg.inv(m).T
-        frac -= np.round(frac)
-        d = frac @ m.T
-        r2 = (d**2).sum(1)
+        d, r2 = self._separations(system, i, np.asarray(neighbors.point_indices))
         self.n_pairs = len(i)
-        inv6 = r2**-3
-        u = 4 * (inv6**2 - inv6) - 4 * (self.r_cut**-12 - self.r_cut**-6)
-        f_over_r = 24 * (2 * inv6**2 - inv6) / r2
-        e = np.zeros(system.N)
-        np.add.at(e, i, 0.5 * u)
-        F = np.zeros((system.N, 3))
-        np.add.at(F, i, -f_over_r[:, None] * d)
-        W = 0.5 * np.einsum("ka,kb->ab", d, f_over_r[:, None] * d)
-        return e, F, W[[0, 0, 0, 1, 1, 2], [0, 1, 2, 1, 2, 2]]
+        return self._lj(system, i, d, r2)
 
 
 def test_many_body_force_with_hoomd_neighbor_list_matches_md_pair_lj():
