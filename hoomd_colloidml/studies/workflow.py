@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from hoomd_colloidml.studies.io import remove_partials
+
 __all__ = ["init_jobs", "use_templates", "run_and_report", "study_parser"]
 
 
@@ -64,8 +66,6 @@ def run_and_report(flow_project: Any, mode: str, np: int | None = None) -> int:
     Prints the report path as the last line and returns 0, or returns 1 with a message
     when the study did not complete.
     """
-    from hoomd_colloidml.studies.io import remove_partials
-
     # a previous run killed mid-write left temporary files; nothing is writing now
     remove_partials(os.path.join(flow_project.path, "workspace"))
     remove_partials(os.path.join(flow_project.path, "products"))
