@@ -3,7 +3,9 @@
 - :func:`ch3_descriptor`: the 24-entry vector Q(i) of Eq. 3.6, ``({q̄_l}, {w̄_l'},
   {q̄^{LL(ss)}_l}, {w̄^{LL(ss)}_l'})``, l = 1..8, l' even, with SANN neighbours or with the
   fixed cutoffs of Table 3.1 (:class:`Table31Descriptor`: r_c for all neighbours, r_c^LL for
-  large–large and r_c^ss for small–small neighbours).
+  large–large and r_c^ss for small–small neighbours), or with SANN run on each species
+  separately for the same-species block (:class:`SpeciesSANNDescriptor`, rule
+  ``"sann_species"``).
 - :func:`ch4_descriptor`: q̄_1..q̄_8 with SANN (Eq. 4.4), plus the same-species q̄_l for
   binary systems (Eq. 4.5).
 
@@ -24,7 +26,7 @@ import numpy as np
 
 from freud_ext import describe as _describe
 
-__all__ = ["Table31Descriptor", "ch3_descriptor", "ch4_descriptor"]
+__all__ = ["SpeciesSANNDescriptor", "Table31Descriptor", "ch3_descriptor", "ch4_descriptor"]
 
 
 class Table31Descriptor:
@@ -94,8 +96,90 @@ class Table31Descriptor:
 _describe.register(Table31Descriptor.kind, "hoomd_colloidml.studies.descriptors:Table31Descriptor")
 
 
+class SpeciesSANNDescriptor:
+    """Eq. 3.6 with SANN, the same-species block from SANN among each species alone.
+
+    The all-neighbour block ``({q̄_l}, {w̄_l'})`` uses SANN on all particles (as the
+    ``"sann"`` rule). For the same-species block ``({q̄^LL_l}, {w̄^LL_l'})`` (``ss`` for small
+    particles) the neighbours of a particle are the SANN neighbours found among the
+    particles of its own species only — the parameter-free counterpart of Table 3.1, whose
+    same-species cutoffs r_c^LL and r_c^ss are set by the same-species g(r) rather than by
+    the all-particle shell. For the large particles of a Laves phase (a diamond or
+    hexagonal-diamond sublattice) this shell holds the 4 large first neighbours and the 12
+    second ones, whose eclipsed or staggered arrangement tells MgZn2 from MgCu2 stacking;
+    the ``"sann"`` rule keeps only the 4 (SANN on all particles, filtered by species).
+    Both rules use SANN symmetrized by removal (Ch. 3.2). A species with fewer than 2
+    particles, or a particle without same-species neighbours, gets a zero block.
+    """
+
+    kind = "bop-sann-species"
+
+    def __init__(self, symmetrize: str = "remove"):
+        if symmetrize not in ("remove", "add", None):
+            raise ValueError(
+                "The 'symmetrize' parameter of SpeciesSANNDescriptor must be 'remove', 'add' "
+                f"or None. Got {symmetrize!r} instead."
+            )
+        self.symmetrize = symmetrize
+
+    def __repr__(self) -> str:
+        return f"SpeciesSANNDescriptor(symmetrize={self.symmetrize!r})"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"kind": self.kind, "symmetrize": self.symmetrize}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> SpeciesSANNDescriptor:
+        cfg = dict(config)
+        if cfg.pop("kind", cls.kind) != cls.kind:
+            raise ValueError(f"config kind must be {cls.kind!r}.")
+        return cls(**cfg)
+
+    def describe(self, system: Any, typeid: Any = None) -> tuple[np.ndarray, list[str]]:
+        """Features ``(N, 24)`` and names for a binary (or one-component) system."""
+        from freud_ext.locality import SANN
+        from freud_ext.order import BondOrderVector
+        from freud_ext.util import normalize_system
+
+        data = normalize_system(system)
+        tid = data.typeid if typeid is None else typeid
+        if tid is None or np.shape(tid) != (data.N,):
+            raise ValueError("SpeciesSANNDescriptor needs the type of every particle.")
+        tid = np.asarray(tid)
+        a = BondOrderVector(l=range(1, 9), wl=True, species=("all",)).compute(
+            system, SANN(self.symmetrize), typeid=tid)
+        qi, pj, vec = [], [], []
+        for t in np.unique(tid):
+            members = np.flatnonzero(tid == t)
+            if len(members) < 2:
+                continue
+            sub = SANN(self.symmetrize).compute((data.box, data.points[members])).nlist
+            qi.append(members[sub.query_point_indices])
+            pj.append(members[sub.point_indices])
+            vec.append(np.asarray(sub.vectors))
+        if qi:
+            qi, pj, vec = np.concatenate(qi), np.concatenate(pj), np.concatenate(vec)
+            order = np.lexsort((pj, qi))
+            qi, pj, vec = qi[order], pj[order], vec[order]
+        else:
+            qi = pj = np.zeros(0, dtype=np.int64)
+            vec = np.zeros((0, 3))
+        nl = freud.locality.NeighborList.from_arrays(data.N, data.N, qi, pj, vec)
+        s = BondOrderVector(l=range(1, 9), wl=True, species=("same",)).compute(
+            system, nl, typeid=tid)
+        return (np.concatenate([a.features, s.features], axis=1),
+                a.feature_names + s.feature_names)
+
+
+_describe.register(SpeciesSANNDescriptor.kind,
+                   "hoomd_colloidml.studies.descriptors:SpeciesSANNDescriptor")
+
+
 def ch3_descriptor(alpha: float, rule: str):
-    """Describer of Eq. 3.6 for size ratio ``alpha`` with ``rule`` "sann" or "cutoff"."""
+    """Describer of Eq. 3.6 for size ratio ``alpha``; ``rule`` "sann" (SANN on all
+    particles, same-species block filtered from it, as the thesis), "sann_species" (the
+    same-species block from SANN among each species, :class:`SpeciesSANNDescriptor`) or
+    "cutoff" (Table 3.1)."""
     from hoomd_colloidml.studies.statepoints import CUTOFFS
 
     if rule == "sann":
@@ -108,7 +192,9 @@ def ch3_descriptor(alpha: float, rule: str):
         if abs(key - alpha) > 1e-9:
             raise ValueError(f"Table 3.1 has no cutoffs for size ratio {alpha}.")
         return Table31Descriptor(*CUTOFFS[key])
-    raise ValueError(f"rule must be 'sann' or 'cutoff'; got {rule!r}.")
+    if rule == "sann_species":
+        return SpeciesSANNDescriptor()
+    raise ValueError(f"rule must be 'sann', 'sann_species' or 'cutoff'; got {rule!r}.")
 
 
 def ch4_descriptor(binary: bool):

@@ -213,8 +213,9 @@ def validate_binary(sp: dict[str, Any]) -> dict[str, Any]:
             check_phase(p, alpha)
         check_packing_fraction(sp.get("packing_fraction"))
     else:
-        if sp.get("neighbors") not in ("sann", "cutoff"):
-            raise _err("neighbors", "'sann' or 'cutoff' (Table 3.1)", sp.get("neighbors"))
+        if sp.get("neighbors") not in ("sann", "sann_species", "cutoff"):
+            raise _err("neighbors", "'sann', 'sann_species' or 'cutoff' (Table 3.1)",
+                       sp.get("neighbors"))
         if sp.get("neighbors") == "cutoff" and _table_key(alpha) is None:
             raise ValueError(
                 f"No cutoff distances are tabulated for size ratio {alpha} (Table 3.1 has "

@@ -108,7 +108,7 @@ def build_statepoints(mode: str, size_ratios=SIZE_RATIOS) -> list[dict]:
                 else:
                     sp["n_cells"] = choose_n_cells(phase, alpha, eta, m["N"], m["min_box"])
                 sps.append(sp)
-        for neighbors in ("sann", "cutoff"):
+        for neighbors in ("sann", "sann_species", "cutoff"):
             sps.append({"kind": "network", "mode": mode, "size_ratio": alpha,
                         "neighbors": neighbors})
         seed += 1

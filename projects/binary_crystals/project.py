@@ -35,7 +35,12 @@ from hoomd_colloidml.studies import io
 from hoomd_colloidml.studies.labels import LABELS, laves_environments, site_labels
 from hoomd_colloidml.studies.statepoints import TRAINING_PACKING
 
-RULES = ("sann", "cutoff")
+#: Neighbour rules of the networks: SANN as in the thesis (same-species block filtered from
+#: the all-particle SANN list), SANN among each species for the same-species block, and the
+#: fixed cutoffs of Table 3.1 (``hoomd_colloidml.studies.descriptors.ch3_descriptor``).
+RULES = ("sann", "sann_species", "cutoff")
+#: Rules whose networks are also scanned over packing fraction (Fig. 3.4).
+SCANNED = ("sann", "sann_species")
 
 
 class BinaryCrystals(FlowProject):
@@ -131,7 +136,7 @@ def simulate(job):
 @BinaryCrystals.post(lambda job: all(job.isfile(f"bop_{r}.npz") for r in RULES))
 @BinaryCrystals.operation
 def describe(job):
-    """Bond-order vectors Q(i) (Eq. 3.6) of every snapshot, SANN and cutoff neighbours."""
+    """Bond-order vectors Q(i) (Eq. 3.6) of every snapshot, one file per neighbour rule."""
     frames = io.read_gsd(job.fn("trajectory.gsd"))
     for rule in RULES:
         if job.isfile(f"bop_{rule}.npz"):
@@ -252,32 +257,33 @@ def train(job):
 
 
 def _scan_ready(job):
-    if job.sp.get("kind") != "network" or job.sp.get("neighbors") != "sann":
+    if job.sp.get("kind") != "network" or job.sp.get("neighbors") not in SCANNED:
         return False
     if not job.isfile("model/model.json"):
         return False
     project = BinaryCrystals.get_project(job.project.path)
-    return all(j.isfile("bop_sann.npz") for j in bulk_jobs(project, job))
+    return all(j.isfile(f"bop_{job.sp.neighbors}.npz") for j in bulk_jobs(project, job))
 
 
 @BinaryCrystals.pre(_scan_ready)
 @BinaryCrystals.post.isfile("density_scan.json")
 @BinaryCrystals.operation
 def density_scan(job):
-    """Accuracy of the SANN network versus packing fraction for every phase (Fig. 3.4)."""
+    """Accuracy of a SANN network versus packing fraction for every phase (Fig. 3.4)."""
     from hoomd_colloidml.models import load
 
     project = BinaryCrystals.get_project(job.project.path)
     model = load(job.fn("model"))
     rows = []
     for j in bulk_jobs(project, job):
-        X, y, _, _ = load_set([j], "sann")
+        X, y, _, _ = load_set([j], job.sp.neighbors)
         pred = np.asarray(model.predict(X))
         rows.append({"phase": j.sp.phase, "packing_fraction": j.sp.packing_fraction,
                      "accuracy": float(np.mean(pred == y)),
                      "training": abs(j.sp.packing_fraction
                                      - TRAINING_PACKING[job.sp.size_ratio][j.sp.phase]) < 1e-9})
-    io.write_json(job.fn("density_scan.json"), {"size_ratio": job.sp.size_ratio, "rows": rows})
+    io.write_json(job.fn("density_scan.json"), {"size_ratio": job.sp.size_ratio,
+                                                "neighbors": job.sp.neighbors, "rows": rows})
 
 
 # ------------------------------------------------------------------------------------------
@@ -471,7 +477,8 @@ def _all_done(*jobs):
         kind = j.sp.get("kind")
         if kind == "network" and not j.isfile("cv.json"):
             return False
-        if kind == "network" and j.sp.neighbors == "sann" and not j.isfile("density_scan.json"):
+        if kind == "network" and j.sp.neighbors in SCANNED and not j.isfile(
+                "density_scan.json"):
             return False
         if kind == "coexistence" and not j.isfile("classified.png"):
             return False
@@ -497,7 +504,7 @@ def report(*jobs):
     out = _products(project, mode)
     os.makedirs(out, exist_ok=True)
     nets = sorted([j for j in jobs if j.sp.kind == "network"],
-                  key=lambda j: (j.sp.size_ratio, j.sp.neighbors == "sann"))
+                  key=lambda j: (j.sp.size_ratio, RULES.index(j.sp.neighbors)))
     lines = [f"# Binary hard-sphere crystals (thesis Ch. 3) — {mode} mode", ""]
     lines += ["Single-layer softmax networks on the 24 averaged bond-order parameters of "
               "Eq. 3.6; accuracies from cross-validation over held-out snapshots.", ""]
@@ -519,13 +526,22 @@ def report(*jobs):
         lines.append("")
     # Fig. 3.4
     scans = [io.read_json(j.fn("density_scan.json")) for j in nets
-             if j.sp.neighbors == "sann" and j.isfile("density_scan.json")]
+             if j.sp.neighbors in SCANNED and j.isfile("density_scan.json")]
     if scans:
-        fig, axes = plt.subplots(1, len(scans), figsize=(4 * len(scans), 3.2), squeeze=False)
+        for scan in scans:
+            scan.setdefault("neighbors", "sann")  # files written before the key existed
+        alphas = sorted({scan["size_ratio"] for scan in scans})
+        rules = [r for r in SCANNED if any(scan["neighbors"] == r for scan in scans)]
+        fig, axes = plt.subplots(len(rules), len(alphas), figsize=(4 * len(alphas),
+                                                                   3.2 * len(rules)),
+                                 squeeze=False)
         lines += ["## Fig. 3.4: accuracy versus packing fraction (SANN networks)", "",
                   "![Fig. 3.4](fig34_density_scan.png)", "",
-                  "| α | phase | η | accuracy | training η |", "|---|---|---|---|---|"]
-        for ax, scan in zip(axes[0], scans):
+                  "| α | network | phase | η | accuracy | training η |",
+                  "|---|---|---|---|---|---|"]
+        for scan in scans:
+            rule = scan["neighbors"]
+            ax = axes[rules.index(rule), alphas.index(scan["size_ratio"])]
             phases = sorted({r["phase"] for r in scan["rows"]})
             for p in phases:
                 rows = sorted([r for r in scan["rows"] if r["phase"] == p],
@@ -533,10 +549,11 @@ def report(*jobs):
                 ax.plot([r["packing_fraction"] for r in rows],
                         [100 * r["accuracy"] for r in rows], "o-", label=p)
                 for r in rows:
-                    lines.append(f"| {scan['size_ratio']} | {p} | {r['packing_fraction']} | "
+                    lines.append(f"| {scan['size_ratio']} | {rule} | {p} | "
+                                 f"{r['packing_fraction']} | "
                                  f"{100 * r['accuracy']:.2f}% | {'yes' if r['training'] else ''}"
                                  " |")
-            ax.set_title(f"α = {scan['size_ratio']}")
+            ax.set_title(f"α = {scan['size_ratio']}, {rule}")
             ax.set_xlabel("packing fraction η")
             ax.set_ylabel("accuracy (%)")
             ax.legend(fontsize=7)

@@ -1,7 +1,8 @@
 """Quick mode of the binary hard-sphere crystal study (thesis Ch. 3), end to end.
 
 Asserts the study's own outcome at quick size: every environment label of every
-single-layer network (3 size ratios x SANN / Table 3.1 cutoffs) is recognised in >= 97 % of
+single-layer network (3 size ratios x SANN / SANN per species / Table 3.1 cutoffs) is
+recognised in >= 97 % of
 the cases on held-out snapshots (thesis Table 3.2: >= 98.35 % at full size).
 """
 
@@ -22,7 +23,7 @@ def study(tmp_path_factory):
 def test_every_label_at_least_97_percent_on_held_out_snapshots(study):
     ws, report = study
     nets = jobs(ws, kind="network")
-    assert len(nets) == 6
+    assert len(nets) == 9
     for sp, d in nets:
         cv = io.read_json(d / "cv.json")
         assert cv["folds"] >= 3 and cv["n_snapshots"] >= 6
@@ -36,7 +37,10 @@ def test_every_label_at_least_97_percent_on_held_out_snapshots(study):
 
 def test_density_scan_and_coexistence_products(study):
     ws, report = study
-    for _sp, d in jobs(ws, kind="network", neighbors="sann"):
+    scanned = jobs(ws, kind="network", neighbors="sann") + jobs(
+        ws, kind="network", neighbors="sann_species")
+    assert len(scanned) == 6
+    for _sp, d in scanned:
         rows = io.read_json(d / "density_scan.json")["rows"]
         assert {r["phase"] for r in rows} >= {"fcc", "fluid"}
         # at least one packing fraction per phase differs from the training one

@@ -104,7 +104,7 @@ def test_every_built_state_point_is_valid(mode):
     for sp in sps:
         validate_binary(sp)
     kinds = [sp["kind"] for sp in sps]
-    assert kinds.count("network") == 6  # 3 size ratios x (SANN, cutoff)
+    assert kinds.count("network") == 9  # 3 size ratios x (SANN, SANN per species, cutoff)
     assert kinds.count("coexistence") == 3
     # every stable phase of every size ratio is simulated at its training packing fraction
     for alpha, phases in PHASES.items():
