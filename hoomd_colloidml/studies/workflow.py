@@ -10,7 +10,7 @@ from typing import Any
 
 from hoomd_colloidml.studies.io import remove_partials
 
-__all__ = ["init_jobs", "use_templates", "run_and_report", "study_parser"]
+__all__ = ["init_jobs", "report_is_current", "use_templates", "run_and_report", "study_parser"]
 
 
 def use_templates(project: Any, template_dir: str) -> None:
@@ -33,6 +33,33 @@ def use_templates(project: Any, template_dir: str) -> None:
     if "template_dir" not in text:
         with open(cfg, "a", encoding="utf-8") as fh:
             fh.write(f"template_dir = {os.path.abspath(template_dir)}\n")
+
+
+def report_is_current(report: str | os.PathLike, jobs: Iterable[Any]) -> bool:
+    """Post-condition of a study's ``report`` operation: the report exists and is newer
+    than every file of every job it covers.
+
+    A job added after the report (a new state point) or a product written after it (an
+    operation re-run or resumed) makes the report stale, so ``project.py run`` writes it
+    again instead of keeping tables that miss results.
+
+    Args:
+        report (path): The report file; written last by the report operation.
+        jobs (iterable of signac.job.Job): The jobs of the report's aggregate.
+
+    Returns:
+        bool: Whether the report is up to date.
+    """
+    try:
+        written = os.stat(report).st_mtime_ns
+    except FileNotFoundError:
+        return False
+    for job in jobs:
+        with os.scandir(job.path) as entries:
+            for e in entries:
+                if e.is_file() and e.stat().st_mtime_ns > written:
+                    return False
+    return True
 
 
 def init_jobs(

@@ -486,7 +486,10 @@ def _all_done(*jobs):
 
 
 def _report_done(*jobs):
-    return os.path.isfile(os.path.join(_products(jobs[0].project, jobs[0].sp.mode), "report.md"))
+    from hoomd_colloidml.studies.workflow import report_is_current
+
+    return report_is_current(
+        os.path.join(_products(jobs[0].project, jobs[0].sp.mode), "report.md"), jobs)
 
 
 @BinaryCrystals.pre(_all_done)
