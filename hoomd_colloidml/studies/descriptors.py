@@ -29,7 +29,33 @@ from freud_ext import describe as _describe
 __all__ = ["SpeciesSANNDescriptor", "Table31Descriptor", "ch3_descriptor", "ch4_descriptor"]
 
 
-class Table31Descriptor:
+class _Eq36Describer:
+    """Shared plumbing of the Eq. 3.6 describers: configuration round trip and types."""
+
+    kind = ""
+
+    def get_config(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]):
+        cfg = dict(config)
+        if cfg.pop("kind", cls.kind) != cls.kind:
+            raise ValueError(f"config kind must be {cls.kind!r}.")
+        return cls(**cfg)
+
+    def _typed(self, system: Any, typeid: Any):
+        """(normalized system, (N,) type ids) or a ValueError naming the describer."""
+        from freud_ext.util import normalize_system
+
+        data = normalize_system(system)
+        tid = data.typeid if typeid is None else typeid
+        if tid is None or np.shape(tid) != (data.N,):
+            raise ValueError(f"{type(self).__name__} needs the type of every particle.")
+        return data, np.asarray(tid)
+
+
+class Table31Descriptor(_Eq36Describer):
     """Eq. 3.6 with species-dependent fixed cutoffs (Table 3.1), as a describer.
 
     Args:
@@ -57,22 +83,11 @@ class Table31Descriptor:
         return {"kind": self.kind, "r_cut": self.r_cut, "r_cut_ll": self.r_cut_ll,
                 "r_cut_ss": self.r_cut_ss}
 
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Table31Descriptor:
-        cfg = dict(config)
-        if cfg.pop("kind", cls.kind) != cls.kind:
-            raise ValueError(f"config kind must be {cls.kind!r}.")
-        return cls(**cfg)
-
     def describe(self, system: Any, typeid: Any = None) -> tuple[np.ndarray, list[str]]:
         """Features ``(N, 24)`` and names for a binary system (typeid 0 large, 1 small)."""
         from freud_ext.order import BondOrderVector
-        from freud_ext.util import normalize_system
 
-        data = normalize_system(system)
-        tid = np.asarray(data.typeid if typeid is None else typeid)
-        if tid is None or tid.shape != (data.N,):
-            raise ValueError("Table31Descriptor needs the type of every particle.")
+        data, tid = self._typed(system, typeid)
         r_max = max(self.r_cut, self.r_cut_ll, self.r_cut_ss)
         nl = freud.locality.AABBQuery(data.box, data.points).query(
             data.points, {"r_max": r_max, "exclude_ii": True}).toNeighborList()
@@ -96,7 +111,7 @@ class Table31Descriptor:
 _describe.register(Table31Descriptor.kind, "hoomd_colloidml.studies.descriptors:Table31Descriptor")
 
 
-class SpeciesSANNDescriptor:
+class SpeciesSANNDescriptor(_Eq36Describer):
     """Eq. 3.6 with SANN, the same-species block from SANN among each species alone.
 
     The all-neighbour block ``({q̄_l}, {w̄_l'})`` uses SANN on all particles (as the
@@ -128,24 +143,12 @@ class SpeciesSANNDescriptor:
     def get_config(self) -> dict[str, Any]:
         return {"kind": self.kind, "symmetrize": self.symmetrize}
 
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> SpeciesSANNDescriptor:
-        cfg = dict(config)
-        if cfg.pop("kind", cls.kind) != cls.kind:
-            raise ValueError(f"config kind must be {cls.kind!r}.")
-        return cls(**cfg)
-
     def describe(self, system: Any, typeid: Any = None) -> tuple[np.ndarray, list[str]]:
         """Features ``(N, 24)`` and names for a binary (or one-component) system."""
         from freud_ext.locality import SANN
         from freud_ext.order import BondOrderVector
-        from freud_ext.util import normalize_system
 
-        data = normalize_system(system)
-        tid = data.typeid if typeid is None else typeid
-        if tid is None or np.shape(tid) != (data.N,):
-            raise ValueError("SpeciesSANNDescriptor needs the type of every particle.")
-        tid = np.asarray(tid)
+        data, tid = self._typed(system, typeid)
         a = BondOrderVector(l=range(1, 9), wl=True, species=("all",)).compute(
             system, SANN(self.symmetrize), typeid=tid)
         qi, pj, vec = [], [], []
