@@ -39,7 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MODES: dict[str, dict] = {
     "quick": {
         "N": 200, "equilibration_sweeps": 50, "sweeps": 10, "n_snapshots": 10,
-        "fig34_points": 1, "coexistence_N": 600, "min_box": 3.4,
+        "fig34_points": 1, "coexistence_N": 600, "min_box": 3.8,
     },
     "full": {
         "N": 440, "equilibration_sweeps": 1000, "sweeps": 50, "n_snapshots": 100,

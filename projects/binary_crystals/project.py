@@ -561,6 +561,7 @@ def report(*jobs):
             ax.set_ylabel("accuracy (%)")
             ax.legend(fontsize=7)
             summary["fig34"].append(scan)
+        fig.tight_layout()
         io.save_figure(fig, os.path.join(out, "fig34_density_scan.png"))
         lines.append("")
     # Fig. 3.5
