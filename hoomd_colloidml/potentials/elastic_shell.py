@@ -99,6 +99,20 @@ def pair_energy(r: Any, sigma: float = 1.0, K: float = 1.0) -> np.ndarray:  # no
     return np.where(x < 1.0, u, 0.0)
 
 
+@numba.njit(cache=True, inline="always")
+def _deformation(px, py, pz, ux, uy, uz, half, m, R):  # noqa: N803
+    """δr of Eq. 2.3 at the shell point along ``(px, py, pz)``: the largest radial push by
+    the first ``m`` overlapping neighbours (unit directions ``u``, half distances)."""
+    dmax = 0.0
+    for q in range(m):
+        cth = px * ux[q] + py * uy[q] + pz * uz[q]
+        if cth * R > half[q]:
+            d = R - half[q] / cth
+            if d > dmax:
+                dmax = d
+    return dmax
+
+
 @numba.njit(cache=True)
 def _shell_kernel(targets, starts, counts, nbr, vecs, excluded, dirs, w, sigma, scale):
     """Per-target shell energies; neighbours flagged in ``excluded`` are ignored."""
@@ -143,16 +157,8 @@ def _shell_kernel(targets, starts, counts, nbr, vecs, excluded, dirs, w, sigma, 
         acc = 0.0
         for o in range(n_o):
             for k in range(n_p):
-                px = dirs[o, k, 0]
-                py = dirs[o, k, 1]
-                pz = dirs[o, k, 2]
-                dmax = 0.0
-                for q in range(m):
-                    cth = px * ux[q] + py * uy[q] + pz * uz[q]
-                    if cth * R > half[q]:
-                        d = R - half[q] / cth
-                        if d > dmax:
-                            dmax = d
+                dmax = _deformation(dirs[o, k, 0], dirs[o, k, 1], dirs[o, k, 2], ux, uy, uz,
+                                    half, m, R)
                 if dmax > 0.0:
                     acc += w[k] * dmax * dmax
         out[t] = scale * acc / n_o
@@ -218,22 +224,10 @@ def _shell_diff_kernel(targets, starts, counts, nbr, vecs, flagged, dirs, w, sig
                 px = dirs[o, k, 0]
                 py = dirs[o, k, 1]
                 pz = dirs[o, k, 2]
-                df = 0.0
-                for q in range(mf):
-                    cth = px * fx[q] + py * fy[q] + pz * fz[q]
-                    if cth * R > fh[q]:
-                        d = R - fh[q] / cth
-                        if d > df:
-                            df = d
+                df = _deformation(px, py, pz, fx, fy, fz, fh, mf, R)
                 if df == 0.0:
                     continue
-                du = 0.0
-                for q in range(mo):
-                    cth = px * ox[q] + py * oy[q] + pz * oz[q]
-                    if cth * R > oh[q]:
-                        d = R - oh[q] / cth
-                        if d > du:
-                            du = d
+                du = _deformation(px, py, pz, ox, oy, oz, oh, mo, R)
                 if df > du:
                     acc += w[k] * (df * df - du * du)
         out[t] = scale * acc / n_o
