@@ -62,8 +62,10 @@ class MonteCarlo:
     potentials (:mod:`hoomd_colloidml.engine.pair`, given per type pair) and many-body
     potentials (:class:`hoomd_colloidml.potentials.ManyBodyPotential`). Pair and hard
     interactions run inside one numba-compiled sweep with cell lists; many-body terms go
-    through Python (``local_energy`` of the moved particle and every particle within
-    ``r_cut`` of its old or new position, before and after the move).
+    through Python: ``local_energy`` before and after the move, of the moved particle alone
+    when every many-body potential sets ``local_energy_is_removal`` (its ``local_energy([i])``
+    holds every term that depends on ``i``), else of the moved particle and every particle
+    within ``r_cut`` of its old or new position.
 
     One sweep is ``N`` translation trials (uniformly chosen particles) and, in NPT,
     ``box_trials`` box trials. Runs are reproducible from ``seed`` (xoshiro256** stream)
@@ -572,6 +574,7 @@ class MonteCarlo:
         tab = (self._kinds, self._params, self._rcut2, self._cell_r())
         has_pair = self._kinds.shape[0] > 0
         rc = self._rc_many
+        removal = all(getattr(p, "local_energy_is_removal", False) for p in self._many)
         for _ in range(n):
             self._sys.box = self._box()
             for _t in range(N):
@@ -592,7 +595,10 @@ class MonteCarlo:
                     continue
                 e_old = K.brute_particle_energy(i, pos[i], pos, *args, L, dim, *tab) if has_pair \
                     else 0.0
-                idx = K.neighbors_within(pos[i], new, pos, L, dim, rc)
+                if removal:  # local_energy([i]) holds every term that depends on i
+                    idx = np.array([i], dtype=np.int64)
+                else:
+                    idx = K.neighbors_within(pos[i], new, pos, L, dim, rc)
                 before = self._mb_local(idx)
                 old = pos[i].copy()
                 pos[i] = new

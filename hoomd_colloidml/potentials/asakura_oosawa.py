@@ -291,6 +291,8 @@ class AsakuraOosawa(ManyBodyPotential):
         0.0
     """
 
+    local_energy_is_removal = True
+
     def __init__(
         self,
         q: float,

@@ -24,6 +24,12 @@ class ManyBodyPotential(abc.ABC):
 
     r_cut: float
 
+    #: True when ``local_energy(system, [i])`` is ``E - E_(i removed)`` up to a constant,
+    #: i.e. it holds every term that depends on particle ``i``. The embedded engine then
+    #: evaluates the moved particle alone; otherwise it passes the particle and every
+    #: particle within ``r_cut`` of its old or new position.
+    local_energy_is_removal: bool = False
+
     @abc.abstractmethod
     def energies(self, system: Any) -> np.ndarray:
         """Per-particle energies, shape ``(N,)``, in kT."""

@@ -463,6 +463,8 @@ class ElasticShell(ManyBodyPotential):
         True
     """
 
+    local_energy_is_removal = True
+
     def __init__(
         self,
         n_points: int = 200,

@@ -188,6 +188,8 @@ class SymmetryFunctionPotential(SavableMixin, BaseEstimator, ManyBodyPotential):
         True
     """
 
+    local_energy_is_removal = True
+
     def __init__(
         self,
         scale: float | None = None,

@@ -208,6 +208,27 @@ def test_npt_many_body_matches_brute_force_reference(embedding):
     assert hd.observables["density"][200:].mean() > ref + 3 * err
 
 
+def test_removal_local_energy_path_equals_neighbourhood_path():
+    """A potential with ``local_energy_is_removal`` is evaluated on the moved particle alone;
+    the chain is the one of the general path (particle + neighbourhood), only cheaper."""
+    from hoomd_colloidml.potentials import AsakuraOosawa
+
+    class General(AsakuraOosawa):
+        local_energy_is_removal = False
+
+    s = fluid(24, 0.3, seed=2)
+    runs = []
+    for cls in (AsakuraOosawa, General):
+        mc = MonteCarlo(s, [cls(0.4, 0.4, n_theta=6, n_phi=12)], seed=7, step_size=0.2)
+        mc.run(15, NPT(3.0, box_trials=2), progress=False, pressure_every=0)
+        runs.append(mc)
+    fast, general = runs
+    assert fast.acceptance == general.acceptance
+    np.testing.assert_allclose(fast.system.positions, general.system.positions, atol=1e-12)
+    assert fast.energy == pytest.approx(fast.recompute_energy(), rel=1e-10, abs=1e-10)
+    assert fast.energy == pytest.approx(general.energy, rel=1e-10, abs=1e-10)
+
+
 def test_npt_then_nvt_virial_pressure_consistent():
     """NPT at P, then NVT at the mean density: the virial pressure estimator returns P."""
     lj = LennardJones(epsilon=1.0, sigma=1.0, r_cut=2.5)
