@@ -349,17 +349,20 @@ def _relax_soft(system: System, seed: int, max_sweeps: int = 20000) -> System:
 
 
 def slab_coexistence(crystals: list[System], fluid_density: float, total_density: float,
-                     seed: int = 0) -> tuple[System, np.ndarray]:
-    """Crystal slabs and a fluid slab in one periodic box at a given overall density.
+                     seed: int = 0, separate: bool = False) -> tuple[System, np.ndarray]:
+    """Crystal slabs and fluid slabs in one periodic box at a given overall density.
 
     The crystals (one-component, diameter 1, orthorhombic boxes with the same cross-section,
-    e.g. :func:`close_packed_stack`) are stacked along z without gaps, shifted so that both
-    outer faces have the same clearance. The fluid slab that follows is as wide as the
-    lever rule requires for the overall density ``total_density`` with the fluid at
+    e.g. :func:`close_packed_stack`) are stacked along z without gaps, each shifted so that
+    both of its faces have the same clearance. The fluid is as wide in total as the lever
+    rule requires for the overall density ``total_density`` with the fluid at
     ``fluid_density``, ``W = V_c (ρ_c - ρ) / ((ρ - ρ_f) A)``, and holds
     ``round(ρ (V_c + A W)) - N_c`` particles, so the box has *exactly* the overall density
-    (thesis Ch. 4.3.1: ρσ³ = 1.01 for the FCC / HCP / fluid coexistence). The fluid particles
-    start at random positions and the overlaps are removed with soft cores
+    (thesis Ch. 4.3.1: ρσ³ = 1.01 for the FCC / HCP / fluid coexistence). With
+    ``separate=False`` the crystals touch each other and one fluid slab follows them
+    (FCC | HCP | fluid); with ``separate=True`` a fluid slab of width ``W / n`` follows every
+    crystal (FCC | fluid | HCP | fluid), so each crystal borders only the fluid. The fluid
+    particles start at random positions and the overlaps are removed with soft cores
     (:func:`_relax_soft`), which barely moves the crystal particles: no gaps, no particles
     removed, so no interface region is left under-dense (an under-dense fluid melts the
     crystal surfaces).
@@ -370,6 +373,7 @@ def slab_coexistence(crystals: list[System], fluid_density: float, total_density
         total_density (float): Overall number density ρσ³, between ``fluid_density`` and
             the crystals' density.
         seed (int): Seed of the fluid positions and of the overlap removal.
+        separate (bool): A fluid slab after every crystal instead of one after all.
 
     Returns:
         tuple: (System, (N,) int array: index of the crystal slab of each particle, or
@@ -403,18 +407,31 @@ def slab_coexistence(crystals: list[System], fluid_density: float, total_density
         )
     if np.pi / 6 * rho_f > 0.55:
         raise ValueError(f"fluid_density {fluid_density!r} is above the fluid branch.")
-    xtal, slab = _stack(list(crystals), np.zeros(len(crystals)))
-    Lc = xtal.box.Lz
     width = v_c * (rho_c - rho) / ((rho - rho_f) * Lx * Ly)
-    Lz = Lc + width
-    p = xtal.positions + np.array([Lx, Ly, Lc]) / 2  # [0, Lc) along z
-    z = p[:, 2]
-    p[:, 2] += 0.5 * (Lc - z.max() - z.min())  # the same clearance at both faces
+    Lz = sum(c.box.Lz for c in crystals) + width
     n_f = int(round(rho * Lx * Ly * Lz)) - n_c
+    blocks = [list(crystals)] if not separate else [[c] for c in crystals]
+    n_gap = len(blocks)
+    # fluid slab k after block k: width W / n_gap, particles split as evenly as possible
+    per_gap = [n_f // n_gap + (1 if k < n_f % n_gap else 0) for k in range(n_gap)]
     rng = np.random.default_rng(seed)
-    pf = rng.random((n_f, 3)) * np.array([Lx, Ly, width]) + np.array([0.0, 0.0, Lc])
+    pos, slab, z0, k0 = [], [], 0.0, 0
+    for k, block in enumerate(blocks):
+        xtal, sl = _stack(block, np.zeros(len(block)))
+        lc = xtal.box.Lz
+        p = xtal.positions + np.array([Lx, Ly, lc]) / 2  # [0, lc) along z
+        z = p[:, 2]
+        p[:, 2] += 0.5 * (lc - z.max() - z.min()) + z0  # the same clearance at both faces
+        pos.append(p)
+        slab.append(sl + k0)
+        k0 += len(block)
+        z0 += lc
+        w = width / n_gap
+        pos.append(rng.random((per_gap[k], 3)) * np.array([Lx, Ly, w]) + np.array([0, 0, z0]))
+        slab.append(np.full(per_gap[k], len(crystals)))
+        z0 += w
     L = np.array([Lx, Ly, Lz])
     box = freud.box.Box(Lx, Ly, Lz)
-    start = System(box, _wrap64(np.concatenate([p, pf]) - L / 2, L))
+    start = System(box, _wrap64(np.concatenate(pos) - L / 2, L))
     system = _relax_soft(start, seed)
-    return system, np.concatenate([slab, np.full(n_f, len(crystals))])
+    return system, np.concatenate(slab)

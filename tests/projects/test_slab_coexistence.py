@@ -7,12 +7,37 @@ import pytest
 from hoomd_colloidml.studies.builders import close_packed_stack, slab_coexistence
 
 
-@pytest.fixture(scope="module")
-def coexistence():
+@pytest.fixture(scope="module", params=[False, True], ids=["touching", "separate"])
+def coexistence(request):
+    fcc = close_packed_stack("ABC", 4, 2, 2, 1.05)
+    hcp = close_packed_stack("AB", 4, 2, 3, 1.05)
+    s, slab = slab_coexistence([fcc, hcp], 0.94, 1.01, seed=3, separate=request.param)
+    return fcc, hcp, s, slab
+
+
+def _z_runs(s, slab):
+    """Slab labels along z, consecutive repeats collapsed (cyclic box)."""
+    order = np.argsort(s.positions[:, 2])
+    seq = [int(v) for v in slab[order]]
+    runs = [seq[0]] + [b for a, b in zip(seq, seq[1:]) if a != b]
+    return runs[:-1] if len(runs) > 1 and runs[-1] == runs[0] else runs
+
+
+def test_slab_order_along_z():
     fcc = close_packed_stack("ABC", 4, 2, 2, 1.05)
     hcp = close_packed_stack("AB", 4, 2, 3, 1.05)
     s, slab = slab_coexistence([fcc, hcp], 0.94, 1.01, seed=3)
-    return fcc, hcp, s, slab
+    assert sorted(_z_runs(s, slab)) == [0, 1, 2]  # FCC | HCP | fluid
+    s, slab = slab_coexistence([fcc, hcp], 0.94, 1.01, seed=3, separate=True)
+    runs = _z_runs(s, slab)
+    assert sorted(runs) == [0, 1, 2, 2] and runs.count(2) == 2  # FCC | fluid | HCP | fluid
+    # the two fluid slabs hold the same number of particles (+- 1)
+    z = s.positions[:, 2] - s.positions[slab == 0, 2].mean()
+    z -= s.box.Lz * np.round(z / s.box.Lz)
+    zh = s.positions[slab == 1, 2].mean() - s.positions[slab == 0, 2].mean()
+    zh -= s.box.Lz * np.round(zh / s.box.Lz)
+    between = (slab == 2) & (np.sign(z) == np.sign(zh)) & (np.abs(z) < abs(zh))
+    assert abs(2 * between.sum() - (slab == 2).sum()) <= 1
 
 
 def test_overall_and_fluid_density(coexistence):
@@ -35,12 +60,16 @@ def test_no_overlaps_and_crystals_intact(coexistence):
     dx -= L * np.round(dx / L)
     assert np.sqrt((dx * dx).sum(1)).min() >= 1.0
     # the crystals are still close-packed layers: every crystal particle keeps 12 neighbours
-    # within 1.25 sigma except at the two crystal-fluid faces (freud, independent of SANN)
+    # within 1.25 sigma except at the crystal-fluid faces (freud, independent of SANN); of
+    # these 6-layer crystals 2 layers touch the fluid (touching slabs: 1 face each) or 4
+    # (separate slabs: 2 faces each)
     nn = freud.locality.AABBQuery(s.box, s.positions).query(
         s.positions, {"r_max": 1.25, "exclude_ii": True}).toNeighborList()
     counts = np.bincount(nn.query_point_indices, minlength=s.N)
     crystal = slab < 2
-    assert np.mean(counts[crystal] == 12) > 0.5
+    separate = len(_z_runs(s, slab)) == 4
+    assert np.mean(counts[crystal] == 12) > (0.3 if separate else 0.5)
+    assert np.mean(counts[crystal] >= 9) > 0.9
     assert np.mean(counts[~crystal] == 12) < 0.2
 
 
