@@ -165,14 +165,21 @@ def _described(job):
                for j in bulk_jobs(project, job, training_only=True))
 
 
+def with_species(X: np.ndarray, typeid: np.ndarray) -> np.ndarray:
+    """Q(i) (N, 24) plus the particle's species as a last column (the network's group)."""
+    return np.column_stack([X, np.asarray(typeid, dtype=np.float64)])
+
+
 def load_set(jobs, rule):
-    """Stacked (X, y, snapshot index, phase index) of the given bulk jobs."""
+    """Stacked (X, y, snapshot index, phase index) of the given bulk jobs; X holds the 24
+    entries of Eq. 3.6 and the species of each particle (last column)."""
     Xs, ys, snap, phase = [], [], [], []
     for k, j in enumerate(jobs):
         F = io.read_npz(j.fn(f"bop_{rule}.npz"))["features"]  # (S, N, 24)
-        lab = io.read_npz(j.fn("labels.npz"))["labels"]
+        data = io.read_npz(j.fn("labels.npz"))
+        lab = data["labels"]
         S, N, _ = F.shape
-        Xs.append(F.reshape(S * N, -1))
+        Xs.append(with_species(F.reshape(S * N, -1), np.tile(data["typeid"], S)))
         ys.append(np.tile(lab, S))
         snap.append(np.repeat(np.arange(S), N))
         phase.append(np.full(S * N, k))
@@ -184,14 +191,18 @@ TRAINING = {"quick": {"folds": 3, "max_epochs": 200}, "full": {"folds": 5, "max_
 
 
 def make_classifier(alpha, rule, names, mode, seed=0):
-    """The single-layer softmax network of Ch. 3.3 (``hidden=()``)."""
+    """The single-layer softmax network of Ch. 3.3 (``hidden=()``) on the 24 entries of
+    Eq. 3.6; the species column (``group_column=-1``) restricts every particle to the labels
+    of its species (a large particle is never "AlB2 small"), it is not a network input."""
     import torch
 
+    from freud_ext.describe import WithTypes
     from hoomd_colloidml.models import PhaseClassifier
 
     torch.set_num_threads(1)  # deterministic and fast for a 24 x n_labels layer
-    return PhaseClassifier(hidden=(), descriptor_config=describer(alpha, rule).get_config(),
-                           feature_names=list(names), random_state=seed, batch_size=1024,
+    return PhaseClassifier(hidden=(), group_column=-1,
+                           descriptor_config=WithTypes(describer(alpha, rule)).get_config(),
+                           feature_names=[*names, "type"], random_state=seed, batch_size=1024,
                            max_epochs=TRAINING[mode]["max_epochs"])
 
 
@@ -448,7 +459,7 @@ def classify_coexistence(job):
     frames = io.read_gsd(job.fn("trajectory.gsd"))
     s = frames[-1]
     X, _ = describe_frames([s], job.sp.size_ratio, "sann")
-    pred = np.asarray(model.predict(X[0]))
+    pred = np.asarray(model.predict(with_species(X[0], s.typeid)))
     names = LABELS[job.sp.size_ratio]
     fluid = names.index("fluid")
     colors = np.where((pred == fluid)[:, None], 1.0, PALETTE[pred % len(PALETTE)])
@@ -510,7 +521,8 @@ def report(*jobs):
                   key=lambda j: (j.sp.size_ratio, RULES.index(j.sp.neighbors)))
     lines = [f"# Binary hard-sphere crystals (thesis Ch. 3) — {mode} mode", ""]
     lines += ["Single-layer softmax networks on the 24 averaged bond-order parameters of "
-              "Eq. 3.6; accuracies from cross-validation over held-out snapshots.", ""]
+              "Eq. 3.6, each particle choosing among the labels of its species; accuracies "
+              "from cross-validation over held-out snapshots.", ""]
     summary = {"table32": [], "fig34": [], "fig35": []}
     lines += ["## Table 3.2: accuracy per label", ""]
     for j in nets:

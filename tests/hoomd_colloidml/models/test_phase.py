@@ -107,3 +107,59 @@ def test_descriptor_config_roundtrip_with_freud_ext(tmp_path):
     assert names_new == loaded.feature_names_
     np.testing.assert_array_equal(loaded.predict(f_new), clf.predict(f_orig))
     assert np.mean(loaded.predict(f_new) == "bcc") >= 0.99
+
+
+def _grouped_set(seed, n=300):
+    """Two groups (species) with the same feature distribution per exclusive class: class
+    'a' only in group 0, 'b' only in group 1 (indistinguishable without the group), and a
+    shared class 'c' well separated from both."""
+    rng = np.random.default_rng(seed)
+    Xa = rng.normal(0.0, 1.0, (n, 4))
+    Xb = rng.normal(0.0, 1.0, (n, 4))
+    Xc = rng.normal(5.0, 1.0, (2 * n, 4))
+    g = np.r_[np.zeros(n), np.ones(n), np.tile([0.0, 1.0], n)]
+    X = np.column_stack([np.vstack([Xa, Xb, Xc]), g])
+    y = np.r_[["a"] * n, ["b"] * n, ["c"] * (2 * n)]
+    return X, y
+
+
+def test_group_column_restricts_labels_per_group(tmp_path):
+    Xtr, ytr = _grouped_set(0)
+    Xte, yte = _grouped_set(1)
+    plain = PhaseClassifier(random_state=0, max_epochs=60).fit(Xtr[:, :-1], ytr)
+    # without the group the exclusive classes are a coin toss between 'a' and 'b'
+    acc_plain = np.mean(plain.predict(Xte[:, :-1])[yte != "c"] == yte[yte != "c"])
+    assert acc_plain < 0.7
+    clf = PhaseClassifier(random_state=0, max_epochs=60, group_column=-1).fit(Xtr, ytr)
+    assert clf.groups_.tolist() == [0, 1]
+    assert clf.allowed_.tolist() == [[True, False, True], [False, True, True]]
+    assert clf.net_.inner[0].in_features == 4  # the group is not a network input
+    pred = clf.predict(Xte)
+    assert np.mean(pred == yte) > 0.99
+    proba = clf.predict_proba(Xte)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    assert np.all(proba[Xte[:, -1] == 0, 1] == 0) and np.all(proba[Xte[:, -1] == 1, 0] == 0)
+    # the group column at any position; saved and loaded with its groups
+    moved = np.roll(Xtr, 1, axis=1)
+    clf0 = PhaseClassifier(random_state=0, max_epochs=60, group_column=0).fit(moved, ytr)
+    assert np.mean(clf0.predict(np.roll(Xte, 1, axis=1)) == yte) > 0.99
+    back = load(clf.save(tmp_path / "grouped"))
+    np.testing.assert_array_equal(back.predict_proba(Xte), proba)
+    np.testing.assert_array_equal(back.allowed_, clf.allowed_)
+
+
+def test_group_column_bad_input():
+    X, y = _grouped_set(0, n=40)
+    with pytest.raises(ValueError, match="'group_column' parameter"):
+        PhaseClassifier(group_column=1.5).fit(X, y)
+    with pytest.raises(ValueError, match="must index a column"):
+        PhaseClassifier(group_column=7).fit(X, y)
+    Xf = X.copy()
+    Xf[3, -1] = 0.5
+    with pytest.raises(ValueError, match="must hold integers"):
+        PhaseClassifier(group_column=-1, max_epochs=2).fit(Xf, y)
+    clf = PhaseClassifier(group_column=-1, max_epochs=2, random_state=0).fit(X, y)
+    Xu = X.copy()
+    Xu[0, -1] = 3
+    with pytest.raises(ValueError, match="Group 3 .* not in the training data"):
+        clf.predict(Xu)
