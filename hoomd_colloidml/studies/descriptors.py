@@ -24,8 +24,6 @@ from typing import Any
 import freud
 import numpy as np
 
-from freud_ext import describe as _describe
-
 __all__ = ["SpeciesSANNDescriptor", "Table31Descriptor", "ch3_descriptor", "ch4_descriptor"]
 
 
@@ -108,9 +106,6 @@ class Table31Descriptor(_Eq36Describer):
                 a.feature_names + s.feature_names)
 
 
-_describe.register(Table31Descriptor.kind, "hoomd_colloidml.studies.descriptors:Table31Descriptor")
-
-
 class SpeciesSANNDescriptor(_Eq36Describer):
     """Eq. 3.6 with SANN, the same-species block from SANN among each species alone.
 
@@ -172,10 +167,6 @@ class SpeciesSANNDescriptor(_Eq36Describer):
             system, nl, typeid=tid)
         return (np.concatenate([a.features, s.features], axis=1),
                 a.feature_names + s.feature_names)
-
-
-_describe.register(SpeciesSANNDescriptor.kind,
-                   "hoomd_colloidml.studies.descriptors:SpeciesSANNDescriptor")
 
 
 def ch3_descriptor(alpha: float, rule: str):

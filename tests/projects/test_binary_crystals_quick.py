@@ -49,3 +49,33 @@ def test_density_scan_and_coexistence_products(study):
         frac = io.read_json(d / "classified.json")["fractions"]
         assert sum(frac.values()) == pytest.approx(1.0)
         assert (d / "classified.png").stat().st_size > 1000
+
+
+def test_networks_keep_each_particle_to_its_species_labels(study):
+    """Every network restricts a particle to the labels of its species (group_column of
+    PhaseClassifier): on a held-in snapshot of every training phase, no large particle gets
+    a small-only label and vice versa, and the saved model featurises a frame by itself
+    (its descriptor appends the type column) with the same predictions."""
+    import numpy as np
+
+    from hoomd_colloidml.models import load
+    from hoomd_colloidml.studies.labels import LABELS
+
+    ws, _ = study
+    for sp, d in jobs(ws, kind="network", size_ratio=0.54):
+        model = load(d / "model")
+        assert model.group_column == -1 and model.feature_names_[-1] == "type"
+        names = LABELS[0.54]
+        small_only = [names.index(n) for n in ("AB13 small", "AlB2 small")]
+        large_only = [names.index(n) for n in ("AB13 large", "AlB2 large")]
+        assert not model.allowed_[0, small_only].any() and not model.allowed_[1, large_only].any()
+        for bsp, bd in jobs(ws, kind="bulk", size_ratio=0.54):
+            if bsp["phase"] not in ("ab13", "alb2"):
+                continue
+            frame = io.read_gsd(bd / "trajectory.gsd")[0]
+            X, _ = model.descriptor.describe(frame)
+            pred = np.asarray(model.predict(X))
+            assert not np.isin(pred[frame.typeid == 0], small_only).any()
+            assert not np.isin(pred[frame.typeid == 1], large_only).any()
+            bop = io.read_npz(bd / f"bop_{sp['neighbors']}.npz")["features"][0]
+            np.testing.assert_allclose(X[:, :-1], bop, atol=1e-12)

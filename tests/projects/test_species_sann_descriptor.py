@@ -94,3 +94,33 @@ def test_one_component_and_bad_input():
         ch3_descriptor(0.82, "voronoi")
     with pytest.raises(ValueError, match="type of every particle"):
         SpeciesSANNDescriptor().describe(System(s.box, s.positions), typeid=np.zeros(3))
+
+
+def test_study_describer_kinds_rebuild_without_importing_the_studies(tmp_path):
+    """A model whose descriptor is a study describer (here WithTypes of the sann_species
+    rule) rebuilds it in a fresh interpreter that imports only hoomd_colloidml.models: the
+    kinds are registered by hoomd_colloidml itself, not by importing the studies module."""
+    import subprocess
+    import sys
+
+    from freud_ext.describe import WithTypes
+    from hoomd_colloidml.models import PhaseClassifier
+
+    s = rattle(crystal("mgcu2", 3, 0.60, size_ratio=0.82), 0.02, seed=1)
+    d = WithTypes(ch3_descriptor(0.82, "sann_species"))
+    X, names = d.describe(s)
+    y = np.where(s.typeid == 0, "L", "S")
+    model = PhaseClassifier(max_epochs=3, random_state=0, group_column=-1,
+                            descriptor_config=d.get_config(), feature_names=names).fit(X, y)
+    model.save(tmp_path / "m")
+    np.save(tmp_path / "X.npy", X)
+    code = (
+        "import sys, numpy as np; from hoomd_colloidml.models import load; "
+        f"m = load({str(tmp_path / 'm')!r}); "
+        "assert 'hoomd_colloidml.studies.descriptors' not in sys.modules; "
+        "d = m.descriptor; print(type(d).__name__, type(d.base).__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["WithTypes", "SpeciesSANNDescriptor"]
