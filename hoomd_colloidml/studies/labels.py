@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["LABELS", "laves_environments", "site_labels"]
+__all__ = ["LABELS", "laves_environments", "on_site", "site_labels"]
 
 #: Label names per size ratio, in the order of the network outputs (Ch. 3.4).
 LABELS: dict[float, tuple[str, ...]] = {
@@ -147,3 +147,52 @@ def describe_perfect_laves(
         s = build(p)
         out[p] = (np.asarray(describe(s)), np.asarray(s.typeid))
     return out
+
+
+def on_site(lattice, frames, max_displacement: float = 0.5) -> np.ndarray:
+    """Which particles of a crystal run are still at their lattice site.
+
+    Site labels (:func:`site_labels`) hold only while particles do not diffuse (thesis
+    Ch. 3.3: "since diffusion in the crystal phases is essentially absent, we know the correct
+    environment for each particle"). A particle counts as on its site when its displacement
+    from the site in ``lattice`` (minimum image, the mean displacement of the frame
+    subtracted) is below ``max_displacement`` times the shortest distance between two sites
+    of the ideal lattice.
+
+    Args:
+        lattice: The ideal crystal the run started from (same particle order and box).
+        frames (list): Snapshots of the run (``.positions``).
+        max_displacement (float): Threshold in units of the nearest-site distance.
+
+    Returns:
+        (n_frames, N) numpy.ndarray of bool.
+
+    Example:
+        >>> from hoomd_colloidml.lattice import crystal
+        >>> s = crystal("fcc", 2, 0.55)
+        >>> moved = s.copy()
+        >>> moved.positions = s.positions.copy()
+        >>> moved.positions[0, 0] += 0.6 * 2 ** 0.5 * (4 / (6 * 0.55 / np.pi)) ** (1 / 3) / 2
+        >>> on_site(s, [s, moved]).sum(axis=1).tolist()
+        [32, 31]
+    """
+    import freud
+
+    ref = np.asarray(lattice.positions, dtype=np.float64)
+    box = lattice.box
+    L = np.array([box.Lx, box.Ly, box.Lz], dtype=np.float64)
+    if len(ref) < 2:
+        raise ValueError("on_site needs a lattice of at least 2 particles.")
+    nn = freud.locality.AABBQuery(box, ref).query(
+        ref, {"num_neighbors": 1, "exclude_ii": True}).toNeighborList()
+    d_site = float(np.min(nn.distances))
+    out = []
+    for f in frames:
+        pos = np.asarray(f.positions, dtype=np.float64)
+        if pos.shape != ref.shape:
+            raise ValueError(f"A frame has {pos.shape} positions; the lattice {ref.shape}.")
+        u = pos - ref
+        u -= L * np.round(u / L)
+        u -= u.mean(axis=0)
+        out.append(np.linalg.norm(u, axis=1) < max_displacement * d_site)
+    return np.array(out, dtype=bool).reshape(len(out), len(ref))
