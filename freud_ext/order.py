@@ -111,7 +111,7 @@ def _ylm_coefficients(lmax: int) -> np.ndarray:
 
 # No fastmath: with it, this parallel kernel freshly compiled and the same kernel loaded
 # from numba's cache (0.68) round differently, so results changed in the last bit with
-# the state of the cache (tests/freud_ext/test_cache_determinism.py). Costs ~5 %.
+# the state of the cache (tests/test_cache_determinism.py). Costs ~5 %.
 @nb.njit(cache=True, parallel=True, error_model="numpy")
 def _qlm_kernel(offsets, vec, lmax, coef, ls, lstart, nq, nthreads):
     """q_lm(i) for m >= 0 of the requested l (packed by lstart), mean over i's bonds.
