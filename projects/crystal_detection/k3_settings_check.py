@@ -7,6 +7,8 @@ geometries, and prints how often each gives K = 3 and where the particles of eac
 
 - geometry ``touching`` (the study's): FCC | HCP | fluid, close-packed layers stacked along
   z, so the crystal faces are close-packed planes and the FCC and HCP slabs share one;
+- geometry ``separated``: FCC | fluid | HCP | fluid, layers stacked along z as in the
+  study, so the crystals keep close-packed faces but no longer share one;
 - geometry ``rotated``: FCC | fluid | HCP | fluid with the close-packed layers stacked along
   x (12 layers), so the crystals touch only the fluid, through non-close-packed faces on
   which growth cannot add stacking faults (FCC and HCP slabs of 480 particles, N = 1451).
@@ -14,7 +16,7 @@ geometries, and prints how often each gives K = 3 and where the particles of eac
 Every simulation is the study's quick one (NVT MC at ρσ³ = 1.01, 500 sweeps; the rotated
 slabs are built at the same densities). About 8 min per geometry and 8 seeds on one core::
 
-    python projects/crystal_detection/k3_settings_check.py [--geometry rotated] [--seeds 8]
+    python projects/crystal_detection/k3_settings_check.py [--geometry G] [--seeds 8]
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ def coexistence(geometry: str, seed: int):
         fcc = builders.close_packed_stack("ABC", 5, 3, 6, 1.05)
         hcp = builders.close_packed_stack("AB", 5, 3, 8, 1.05)
         return builders.slab_coexistence([fcc, hcp], 0.94, 1.01, seed=seed)
+    if geometry == "separated":
+        fcc = builders.close_packed_stack("ABC", 5, 3, 6, 1.05)
+        hcp = builders.close_packed_stack("AB", 5, 3, 8, 1.05)
+        return builders.slab_coexistence([fcc, hcp], 0.94, 1.01, seed=seed, separate=True)
     fcc = stacked_along_x(builders.close_packed_stack("ABC", 5, 4, 4, 1.05))
     hcp = stacked_along_x(builders.close_packed_stack("AB", 5, 4, 6, 1.05))
     return builders.slab_coexistence([fcc, hcp], 0.94, 1.01, seed=seed, separate=True)
@@ -57,7 +63,8 @@ def coexistence(geometry: str, seed: int):
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--geometry", choices=("touching", "rotated"), default="touching")
+    parser.add_argument("--geometry", choices=("touching", "separated", "rotated"),
+                        default="touching")
     parser.add_argument("--seeds", type=int, default=8, help="independent simulations")
     args = parser.parse_args(argv)
     import torch
