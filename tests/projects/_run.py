@@ -10,20 +10,23 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECTS = ROOT / "projects"
 
 
-def env():
+def env(numba_cache=None):
+    """Environment of a study subprocess; ``numba_cache`` overrides numba's cache directory."""
     e = dict(os.environ)
     e.setdefault("MPLBACKEND", "Agg")
     e.setdefault("NUMBA_CACHE_DIR", str(ROOT / ".venv" / "numba-cache"))
+    if numba_cache is not None:
+        e["NUMBA_CACHE_DIR"] = str(numba_cache)
     e["OMP_NUM_THREADS"] = "1"
     return e
 
 
-def run_main(project, workspace, *args, timeout=900):
+def run_main(project, workspace, *args, timeout=900, numba_cache=None):
     """Run ``projects/<project>/main.py --quick``; return the report path (last line)."""
     res = subprocess.run(
         [sys.executable, str(PROJECTS / project / "main.py"), "--quick", "--workspace",
          str(workspace), *args],
-        capture_output=True, text=True, env=env(), timeout=timeout)
+        capture_output=True, text=True, env=env(numba_cache), timeout=timeout)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-6000:]
     report = Path(res.stdout.strip().splitlines()[-1])
     assert report.is_file(), res.stdout[-2000:]
