@@ -48,14 +48,11 @@ def stacked_along_x(system: System) -> System:
 
 def coexistence(geometry: str, seed: int):
     """Initial configuration and the slab index of each particle (2 = fluid)."""
-    if geometry == "touching":
+    if geometry in ("touching", "separated"):
         fcc = builders.close_packed_stack("ABC", 5, 3, 6, 1.05)
         hcp = builders.close_packed_stack("AB", 5, 3, 8, 1.05)
-        return builders.slab_coexistence([fcc, hcp], 0.94, 1.01, seed=seed)
-    if geometry == "separated":
-        fcc = builders.close_packed_stack("ABC", 5, 3, 6, 1.05)
-        hcp = builders.close_packed_stack("AB", 5, 3, 8, 1.05)
-        return builders.slab_coexistence([fcc, hcp], 0.94, 1.01, seed=seed, separate=True)
+        return builders.slab_coexistence([fcc, hcp], 0.94, 1.01, seed=seed,
+                                         separate=geometry == "separated")
     fcc = stacked_along_x(builders.close_packed_stack("ABC", 5, 4, 4, 1.05))
     hcp = stacked_along_x(builders.close_packed_stack("AB", 5, 4, 6, 1.05))
     return builders.slab_coexistence([fcc, hcp], 0.94, 1.01, seed=seed, separate=True)
