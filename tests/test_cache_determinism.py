@@ -6,7 +6,6 @@ With ``fastmath`` the parallel q_lm kernel of ``freud_ext.order`` rounded differ
 two cases (last-bit differences in q̄_l, hence in the trained models and the restart test).
 """
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.projects._run import ROOT, env
+
 PROBE = Path(__file__).with_name("_cache_probe.py")
-ROOT = Path(__file__).resolve().parents[1]
 # run the probe from an empty directory: next to it, tests/hoomd_colloidml and
 # tests/freud_ext would shadow the packages
 RUN = "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
@@ -24,8 +24,8 @@ pytestmark = pytest.mark.slow
 
 
 def _probe(out: Path, cache: Path) -> dict[str, np.ndarray]:
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT))
-    res = subprocess.run([sys.executable, "-c", RUN, str(PROBE), str(out)], env=env,
+    res = subprocess.run([sys.executable, "-c", RUN, str(PROBE), str(out)],
+                         env=dict(env(cache), PYTHONPATH=str(ROOT)),
                          cwd=out.parent, capture_output=True, text=True, timeout=900)
     assert res.returncode == 0, res.stderr[-4000:]
     with np.load(out) as data:
