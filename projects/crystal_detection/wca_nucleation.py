@@ -1,0 +1,302 @@
+"""Table 4.1 on the thesis's own system: spontaneous nucleation of WCA particles.
+
+The study's nucleation job grows a seeded hard-sphere crystal (minutes). The thesis instead
+ran NPT Monte Carlo of N = 2048 WCA particles (Eq. 4.10) at βε = 40 and βPσ³ = 30 until they
+crystallised (Ch. 4.3.5, Fig. 4.12). This script does that run on the embedded engine and
+compares the unsupervised and the standard q̄4–q̄6 crystalline fractions on six snapshots,
+as the study's ``compare_standard`` does:
+
+- ``simulate``: a fluid compressed at βPσ³ = 30 (10 000 sweeps), steps tuned to 30 %
+  acceptance (2000 sweeps), then the production run, a GSD frame every ``--every`` sweeps
+  (``nucleation_seed<S>.gsd``, with the engine state of :meth:`MonteCarlo.trajectory`), until
+  the ten Wolde solid-bond fraction reaches ``--stop`` or ``--max-sweeps`` pass. Killed and
+  started again, it continues the same Markov chain from the last frame. Nucleation is
+  stochastic: at the thesis's state one of three runs had nucleated within 800 000 sweeps
+  (~4 ms per sweep on one core).
+- ``bulk``: FCC, HCP (N ≈ 800–900) and fluid (N = 1000) at the same pressure, 20 snapshots
+  each (``bulk.npz``, q̄1..q̄8): they tune the standard method (Sec. 4.3.1, Fig. 4.4).
+- ``analyze``: the first frames whose solid-bond fraction reaches each ``--targets`` value
+  (thesis: 2, 12, 21, 30, 64, 98 %), one :class:`UnsupervisedClassifier` on all six
+  (as in the thesis), crystal or fluid per particle by ``project.crystal_fluid_split``, the
+  standard method on the same particles; ``table41_seed<S>.json`` and ``.md``.
+
+The WCA energy at r = 0.8σ is 1.7·10³ kT, so the particles carry a hard core of diameter
+0.8σ that only spares the engine the energy of moves it would reject anyway.
+
+Usage (from the repository root)::
+
+    python projects/crystal_detection/wca_nucleation.py all --out /tmp/wca_run --seed 12
+    python projects/crystal_detection/wca_nucleation.py analyze --out /tmp/wca_run --seed 12
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+from hoomd_colloidml import System
+from hoomd_colloidml.studies import io
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+#: Thesis Ch. 4.3.5: βε, βPσ³, N.
+EPSILON, PRESSURE, N_PARTICLES = 40.0, 30.0, 2048
+#: Hard core (σ) under the WCA potential; see the module docstring.
+HARD_CORE = 0.8
+#: Thesis Table 4.1 (unsupervised, standard), snapshots (a)-(f).
+THESIS_UNSUPERVISED = (0.02, 0.12, 0.21, 0.30, 0.64, 0.98)
+THESIS_STANDARD = (0.02, 0.13, 0.23, 0.31, 0.67, 0.98)
+
+
+def potentials() -> list:
+    from hoomd_colloidml.engine.pair import WCA
+
+    return [WCA(epsilon=EPSILON, sigma=1.0)]
+
+
+def with_hard_core(system: System) -> System:
+    return System(system.box, system.positions, diameters=np.full(system.N, HARD_CORE))
+
+
+def trajectory_path(out: str, seed: int) -> str:
+    return os.path.join(out, f"nucleation_seed{seed}.gsd")
+
+
+def _check_positive_int(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"{name} must be a positive int. Got {value!r} instead.")
+    return int(value)
+
+
+def simulate(out: str, seed: int, n: int = N_PARTICLES, every: int = 2500,
+             max_sweeps: int = 3_000_000, stop: float = 0.90, compress_sweeps: int = 10_000,
+             tune_sweeps: int = 2000, log=print) -> dict:
+    """Run (or continue) the nucleation run; return its solid-bond trace.
+
+    Returns:
+        dict: ``sweeps`` and ``solid_fraction`` of every frame, ``complete`` (stop reached).
+    """
+    from hoomd_colloidml.engine import NPT, MonteCarlo
+    from hoomd_colloidml.lattice import fluid
+    from hoomd_colloidml.studies.nucleation import solid_fraction
+
+    for name, v in (("n", n), ("every", every), ("max_sweeps", max_sweeps),
+                    ("compress_sweeps", compress_sweeps), ("tune_sweeps", tune_sweeps)):
+        _check_positive_int(name, v)
+    if not 0.0 < stop < 1.0:
+        raise ValueError(f"stop must be a solid-bond fraction in (0, 1). Got {stop!r} instead.")
+    os.makedirs(out, exist_ok=True)
+    path = trajectory_path(out, seed)
+    ens = NPT(PRESSURE)
+    if os.path.isfile(path) and os.path.getsize(path) > 0:
+        mc = MonteCarlo.from_gsd(path, potentials=potentials())
+        mc.trajectory(path, every=every, mode="a")
+        log(f"continuing {path} at sweep {mc.sweep}")
+    else:
+        start = with_hard_core(fluid(n, 0.40, seed=seed))
+        mc = MonteCarlo(start, potentials=potentials(), seed=seed, box_step=2.0 / n)
+        mc.run(compress_sweeps, ensemble=ens, progress=False)
+        mc.run(tune_sweeps, ensemble=ens, progress=False, equilibrate=True, pressure_every=0)
+        mc.sweep = 0  # frames count production sweeps; the tuned state is frame 0
+        partial = path + ".partial"
+        mc.trajectory(partial, every=every, mode="w")
+        mc.close()
+        os.replace(partial, path)
+        mc.trajectory(path, every=every, mode="a")
+        log(f"tuned: step {mc.step_size:.4f}, ln V step {mc.box_step:.5f}; writing {path}")
+    first = mc.sweep
+    t0 = time.time()
+    f = solid_fraction(mc.system)
+    try:
+        while f < stop and mc.sweep - first < max_sweeps:
+            mc.run(every, ensemble=ens, progress=False, pressure_every=0)
+            f = solid_fraction(mc.system)
+            log(f"sweep {mc.sweep:8d}  {time.time() - t0:7.0f} s  rho = {mc.density:.4f}  "
+                f"solid-bond fraction = {f:.3f}")
+    finally:
+        mc.close()
+    return trace(out, seed)
+
+
+def read_frames(out: str, seed: int) -> list[tuple[int, System]]:
+    """(sweep, System with float64 positions) of every frame of the run."""
+    import freud
+    import gsd.hoomd
+
+    frames = []
+    with gsd.hoomd.open(trajectory_path(out, seed), "r") as f:
+        for fr in f:
+            L = np.asarray(fr.log["colloidml/engine/box"], dtype=np.float64)
+            pos = np.asarray(fr.log["particles/colloidml/engine/position"], dtype=np.float64)
+            box = freud.box.Box(*L)
+            frames.append((int(fr.configuration.step), System(box, box.wrap(pos))))
+    return frames
+
+
+def trace(out: str, seed: int) -> dict:
+    """Solid-bond fraction of every frame (cached in ``solid_seed<S>.json``)."""
+    from hoomd_colloidml.studies.nucleation import solid_fraction
+
+    cache = os.path.join(out, f"solid_seed{seed}.json")
+    known = io.read_json(cache) if os.path.isfile(cache) else {"sweeps": [], "solid_fraction": []}
+    frames = read_frames(out, seed)
+    done = dict(zip(known["sweeps"], known["solid_fraction"], strict=True))
+    sweeps = [s for s, _ in frames]
+    solid = [done[s] if s in done else solid_fraction(x) for s, x in frames]
+    result = {"sweeps": sweeps, "solid_fraction": solid}
+    io.write_json(cache, result)
+    return result
+
+
+def bulk(out: str, seed: int = 11, equilibration_sweeps: int = 2000, n_snapshots: int = 20,
+         sweeps: int = 100, log=print) -> str:
+    """FCC, HCP and fluid at βPσ³ = 30 for the standard method; returns ``bulk.npz``."""
+    from hoomd_colloidml.engine import NPT, MonteCarlo
+    from hoomd_colloidml.lattice import crystal, fluid
+    from hoomd_colloidml.studies.descriptors import ch4_descriptor
+    from hoomd_colloidml.studies.nucleation import solid_fraction
+
+    path = os.path.join(out, "bulk.npz")
+    if os.path.isfile(path):
+        return path
+    eta = 0.95 * np.pi / 6  # ρσ³ = 0.95, below the crystal's ≈ 0.963 at this pressure
+    describe = ch4_descriptor(False)
+    arrays: dict[str, np.ndarray] = {}
+    summary = {}
+    for phase in ("fcc", "hcp", "fluid"):
+        if phase == "fcc":
+            s = crystal("fcc", 6, eta)
+        elif phase == "hcp":
+            cell = crystal("hcp", 1, eta)
+            L = (864 / 4 * cell.box.volume) ** (1 / 3)
+            s = crystal("hcp", [max(2, round(L / x)) for x in
+                                (cell.box.Lx, cell.box.Ly, cell.box.Lz)], eta)
+        else:
+            s = fluid(1000, 0.40, seed=seed)
+        ens = NPT(PRESSURE, box_moves="isotropic" if phase == "fluid" else "axes", box_trials=4)
+        mc = MonteCarlo(with_hard_core(s), potentials=potentials(), seed=seed,
+                        box_step=0.5 / s.N)
+        mc.run(equilibration_sweeps + (1000 if phase == "fluid" else 0), ensemble=ens,
+               progress=False, equilibrate=True, pressure_every=0)
+        feats, rho, solid = [], [], []
+        for _ in range(n_snapshots):
+            mc.run(sweeps, ensemble=ens, progress=False, pressure_every=0)
+            x = mc.system
+            X, names = describe.describe(System(x.box, x.positions))
+            feats.append(np.asarray(X))
+            rho.append(mc.density)
+            solid.append(solid_fraction(x))
+        arrays[phase] = np.concatenate(feats)
+        summary[phase] = {"N": s.N, "density": float(np.mean(rho)),
+                          "solid_bond_fraction": [float(min(solid)), float(max(solid))]}
+        log(f"bulk {phase}: N = {s.N}, rho = {np.mean(rho):.4f}, solid-bond fraction "
+            f"{min(solid):.3f}-{max(solid):.3f}")
+    io.write_npz(path, names=np.array(names), **arrays)
+    io.write_json(os.path.join(out, "bulk.json"), summary)
+    return path
+
+
+def analyze(out: str, seed: int, targets=THESIS_UNSUPERVISED, model_seed: int = 4,
+            log=print) -> dict:
+    """Table 4.1 on the run: unsupervised vs standard crystalline fraction per snapshot."""
+    import freud  # noqa: F401  (freud before torch, as everywhere in the project)
+    import torch
+
+    sys.path.insert(0, HERE)
+    import project as P
+
+    from hoomd_colloidml.models import UnsupervisedClassifier
+    from hoomd_colloidml.studies.descriptors import ch4_descriptor
+    from hoomd_colloidml.studies.standard import StandardQ4Q6
+
+    torch.set_num_threads(1)
+    t = np.asarray(targets, dtype=float)
+    if t.ndim != 1 or t.size == 0 or np.any((t <= 0) | (t >= 1)) or np.any(np.diff(t) <= 0):
+        raise ValueError(f"targets must be increasing fractions in (0, 1). Got {targets!r}.")
+    tr = trace(out, seed)
+    solid = np.asarray(tr["solid_fraction"])
+    if solid.max() < t[-1]:
+        raise ValueError(f"The run reached a solid-bond fraction of {solid.max():.3f}, below "
+                         f"the last target {t[-1]}; continue it with 'simulate' first.")
+    frames = read_frames(out, seed)
+    pick = [int(np.argmax(solid >= x)) for x in t]
+    describe = ch4_descriptor(False)
+    Xs, names = [], None
+    for k in pick:
+        X, names = describe.describe(frames[k][1])
+        Xs.append(np.asarray(X))
+    X = np.concatenate(Xs)
+    model = UnsupervisedClassifier(descriptor_config=describe.get_config(),
+                                   feature_names=list(names), random_state=model_seed,
+                                   max_epochs=300).fit(X)
+    q6 = X[:, names.index("q6")]
+    is_crystal, split = P.crystal_fluid_split(model, X, q6)
+    b = io.read_npz(bulk(out, log=log))
+    bn = [str(x) for x in b["names"]]
+    cols = [bn.index("q4"), bn.index("q6")]
+    Xb = np.concatenate([b[p][:, cols] for p in ("fcc", "hcp", "fluid")])
+    yb = np.concatenate([np.full(len(b[p]), p) for p in ("fcc", "hcp", "fluid")])
+    std = StandardQ4Q6(crystal_phases=("fcc", "hcp")).fit(Xb, yb)
+    phase = std.predict(X[:, [names.index("q4"), names.index("q6")]])
+    start = np.r_[0, np.cumsum([len(x) for x in Xs])]
+    rows = []
+    for f, k in enumerate(pick):
+        sl = slice(start[f], start[f + 1])
+        rows.append({"snapshot": "abcdef"[f] if f < 6 else str(f), "sweep": tr["sweeps"][k],
+                     "solid_bond": float(solid[k]),
+                     "unsupervised": float(np.mean(is_crystal[sl])),
+                     "standard": float(np.mean(np.isin(phase[sl], ("fcc", "hcp"))))})
+    result = {"seed": seed, "model_seed": model_seed, "targets": t.tolist(),
+              "K": int(model.n_clusters_), "bottleneck": int(model.bottleneck_),
+              "n_components": int(model.n_components_),
+              "standard_training_accuracy": std.training_accuracy_, **split, "rows": rows,
+              "max_abs_difference": max(abs(r["unsupervised"] - r["standard"]) for r in rows)}
+    io.write_json(os.path.join(out, f"table41_seed{seed}.json"), result)
+    head = "| | " + " | ".join(f"({r['snapshot']})" for r in rows) + " |"
+    lines = [f"WCA βε = {EPSILON:g}, βPσ³ = {PRESSURE:g}, N = {frames[0][1].N}, run seed "
+             f"{seed}: K = {result['K']} (c = {result['bottleneck']}, "
+             f"N_G = {result['n_components']})", "", head,
+             "|---" * (len(rows) + 1) + "|"]
+    for key, label in (("sweep", "sweep"), ("unsupervised", "unsupervised"),
+                       ("standard", "standard q̄4–q̄6 (bulk runs at βPσ³ = 30)"),
+                       ("solid_bond", "solid bonds (picks the snapshots)")):
+        vals = [f"{r[key]}" if key == "sweep" else f"{100 * r[key]:.1f}%" for r in rows]
+        lines.append(f"| {label} | " + " | ".join(vals) + " |")
+    lines += ["", f"max |unsupervised − standard| = {100 * result['max_abs_difference']:.1f} "
+              "points"]
+    io.write_text(os.path.join(out, f"table41_seed{seed}.md"), "\n".join(lines) + "\n")
+    log("\n".join(lines))
+    return result
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("stage", choices=("simulate", "bulk", "analyze", "all"))
+    ap.add_argument("--out", required=True, help="directory of the run's files")
+    ap.add_argument("--seed", type=int, default=12, help="seed of the nucleation run")
+    ap.add_argument("--n", type=int, default=N_PARTICLES)
+    ap.add_argument("--every", type=int, default=2500, help="sweeps between frames")
+    ap.add_argument("--max-sweeps", type=int, default=3_000_000,
+                    help="production sweeps of this invocation at most")
+    ap.add_argument("--stop", type=float, default=0.90, help="solid-bond fraction to stop at")
+    ap.add_argument("--targets", default=",".join(str(x) for x in THESIS_UNSUPERVISED[:-1])
+                    + ",0.90", help="solid-bond fractions of the six snapshots")
+    ap.add_argument("--model-seed", type=int, default=4)
+    a = ap.parse_args(argv)
+    if a.stage in ("simulate", "all"):
+        simulate(a.out, a.seed, n=a.n, every=a.every, max_sweeps=a.max_sweeps, stop=a.stop)
+    if a.stage in ("bulk", "all"):
+        bulk(a.out)
+    if a.stage in ("analyze", "all"):
+        r = analyze(a.out, a.seed, [float(x) for x in a.targets.split(",")], a.model_seed)
+        print(json.dumps({"max_abs_difference": r["max_abs_difference"]}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
