@@ -15,10 +15,14 @@ as the study's ``compare_standard`` does:
   (~4 ms per sweep on one core).
 - ``bulk``: FCC, HCP (N ≈ 800–900) and fluid (N = 1000) at the same pressure, 20 snapshots
   each (``bulk.npz``, q̄1..q̄8): they tune the standard method (Sec. 4.3.1, Fig. 4.4).
-- ``analyze``: the first frames whose solid-bond fraction reaches each ``--targets`` value
-  (thesis: 2, 12, 21, 30, 64, 98 %), one :class:`UnsupervisedClassifier` on all six
-  (as in the thesis), crystal or fluid per particle by ``project.crystal_fluid_split``, the
-  standard method on the same particles; ``table41_seed<S>.json`` and ``.md``.
+- ``export``: the first frames whose solid-bond fraction reaches each ``--targets`` value
+  (thesis: 2, 12, 21, 30, 64, 98 %), ``snapshots_seed<S>.npz``.
+- ``analyze``: one :class:`UnsupervisedClassifier` on all six snapshots (as in the thesis),
+  crystal or fluid per particle by ``project.crystal_fluid_split``, the standard method on
+  the same particles (``--hs-workspace``: also tuned on a study's hard-sphere bulk runs);
+  ``table41_seed<S>_model<M>.json`` and ``.md``. ``--snapshots FILE`` analyses a snapshot file
+  instead of the run, e.g. ``data/wca_nucleation_snapshots.npz``, the six snapshots of the
+  run reported in the README.
 
 The WCA energy at r = 0.8σ is 1.7·10³ kT, so the particles carry a hard core of diameter
 0.8σ that only spares the engine the energy of moves it would reject anyway.
@@ -26,7 +30,8 @@ The WCA energy at r = 0.8σ is 1.7·10³ kT, so the particles carry a hard core 
 Usage (from the repository root)::
 
     python projects/crystal_detection/wca_nucleation.py all --out /tmp/wca_run --seed 12
-    python projects/crystal_detection/wca_nucleation.py analyze --out /tmp/wca_run --seed 12
+    python projects/crystal_detection/wca_nucleation.py analyze --out /tmp/wca_an \
+        --snapshots projects/crystal_detection/data/wca_nucleation_snapshots.npz
 """
 
 from __future__ import annotations
@@ -201,9 +206,94 @@ def bulk(out: str, seed: int = 11, equilibration_sweeps: int = 2000, n_snapshots
     return path
 
 
+def export_snapshots(out: str, seed: int, targets=THESIS_UNSUPERVISED) -> str:
+    """The first frames whose solid-bond fraction reaches each target; ``snapshots_seed<S>.npz``.
+
+    The file holds ``sweeps`` (6,), ``solid_fraction`` (6,), ``box`` (6, 3) and float64
+    ``positions`` (6, N, 3): everything :func:`analyze` needs.
+    """
+    t = _check_targets(targets)
+    tr = trace(out, seed)
+    solid = np.asarray(tr["solid_fraction"])
+    if solid.max() < t[-1]:
+        raise ValueError(f"The run reached a solid-bond fraction of {solid.max():.3f}, below "
+                         f"the last target {t[-1]}; continue it with 'simulate' first.")
+    frames = read_frames(out, seed)
+    pick = [int(np.argmax(solid >= x)) for x in t]
+    path = os.path.join(out, f"snapshots_seed{seed}.npz")
+    io.write_npz(path, sweeps=np.array([tr["sweeps"][k] for k in pick]),
+                 solid_fraction=solid[pick], targets=t,
+                 box=np.array([[frames[k][1].box.Lx, frames[k][1].box.Ly, frames[k][1].box.Lz]
+                               for k in pick]),
+                 positions=np.stack([frames[k][1].positions for k in pick]))
+    return path
+
+
+def _check_targets(targets) -> np.ndarray:
+    t = np.asarray(targets, dtype=float)
+    if t.ndim != 1 or t.size == 0 or np.any((t <= 0) | (t >= 1)) or np.any(np.diff(t) <= 0):
+        raise ValueError(f"targets must be increasing fractions in (0, 1). Got {targets!r}.")
+    return t
+
+
+def read_snapshots(path: str) -> tuple[list[System], dict]:
+    """Systems and metadata of a :func:`export_snapshots` file (checked before use)."""
+    import freud
+
+    d = io.read_npz(path)
+    missing = {"sweeps", "solid_fraction", "box", "positions"} - set(d)
+    if missing:
+        raise ValueError(f"{path} is not a snapshot file of wca_nucleation.py: it lacks "
+                         f"{sorted(missing)}.")
+    pos, box = np.asarray(d["positions"], dtype=np.float64), np.asarray(d["box"], dtype=float)
+    if pos.ndim != 3 or pos.shape[2] != 3 or box.shape != (len(pos), 3):
+        raise ValueError(f"{path}: positions must be (n_snapshots, N, 3) and box "
+                         f"(n_snapshots, 3); got {pos.shape} and {box.shape}.")
+    systems = [System(freud.box.Box(*b), freud.box.Box(*b).wrap(x)) for b, x in zip(box, pos)]
+    return systems, {"sweeps": [int(x) for x in d["sweeps"]],
+                     "solid_fraction": [float(x) for x in d["solid_fraction"]]}
+
+
+def hard_sphere_bulk(workspace: str, pressure: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """(q̄4, q̄6) and phase of the bulk runs of a finished crystal_detection workspace.
+
+    ``pressure`` None selects the runs at the coexistence densities (Sec. 4.3.1), a number
+    the runs at that βPσ³ (the study's nucleation pressure, 20).
+    """
+    import glob
+
+    Xs, ys = [], []
+    for f in sorted(glob.glob(os.path.join(workspace, "workspace", "*",
+                                           "signac_statepoint.json"))):
+        sp = io.read_json(f)
+        bop = os.path.join(os.path.dirname(f), "bop.npz")
+        if sp.get("system") != "bulk" or sp.get("pressure") != pressure or not os.path.isfile(bop):
+            continue
+        b = io.read_npz(bop)
+        X = b["features"].reshape(-1, b["features"].shape[-1])
+        names = [str(n) for n in b["names"]]
+        Xs.append(X[:, [names.index("q4"), names.index("q6")]])
+        ys.append(np.full(len(X), sp["phase"]))
+    if len({str(y[0]) for y in ys}) < 2:
+        raise ValueError(f"{workspace} holds no finished bulk runs at pressure {pressure!r}; "
+                         "run the crystal_detection study there first.")
+    return np.concatenate(Xs), np.concatenate(ys)
+
+
 def analyze(out: str, seed: int, targets=THESIS_UNSUPERVISED, model_seed: int = 4,
+            snapshots: str | None = None, hs_workspace: str | None = None,
             log=print) -> dict:
-    """Table 4.1 on the run: unsupervised vs standard crystalline fraction per snapshot."""
+    """Table 4.1 on the run: unsupervised vs standard crystalline fraction per snapshot.
+
+    Args:
+        out (str): Directory of the run (trajectory, ``bulk.npz``, results).
+        seed (int): Seed of the run.
+        targets (sequence of float): Solid-bond fractions that pick the six snapshots.
+        model_seed (int): ``random_state`` of the :class:`UnsupervisedClassifier`.
+        snapshots (str): An :func:`export_snapshots` file to analyse instead of the run.
+        hs_workspace (str): A finished crystal_detection workspace: its hard-sphere bulk
+            runs tune two more versions of the standard method, for comparison.
+    """
     import freud  # noqa: F401  (freud before torch, as everywhere in the project)
     import torch
 
@@ -215,68 +305,72 @@ def analyze(out: str, seed: int, targets=THESIS_UNSUPERVISED, model_seed: int = 
     from hoomd_colloidml.studies.standard import StandardQ4Q6
 
     torch.set_num_threads(1)
-    t = np.asarray(targets, dtype=float)
-    if t.ndim != 1 or t.size == 0 or np.any((t <= 0) | (t >= 1)) or np.any(np.diff(t) <= 0):
-        raise ValueError(f"targets must be increasing fractions in (0, 1). Got {targets!r}.")
-    tr = trace(out, seed)
-    solid = np.asarray(tr["solid_fraction"])
-    if solid.max() < t[-1]:
-        raise ValueError(f"The run reached a solid-bond fraction of {solid.max():.3f}, below "
-                         f"the last target {t[-1]}; continue it with 'simulate' first.")
-    frames = read_frames(out, seed)
-    pick = [int(np.argmax(solid >= x)) for x in t]
+    if snapshots is None:
+        snapshots = export_snapshots(out, seed, targets)
+    systems, meta = read_snapshots(snapshots)
     describe = ch4_descriptor(False)
     Xs, names = [], None
-    for k in pick:
-        X, names = describe.describe(frames[k][1])
+    for x in systems:
+        X, names = describe.describe(x)
         Xs.append(np.asarray(X))
     X = np.concatenate(Xs)
     model = UnsupervisedClassifier(descriptor_config=describe.get_config(),
                                    feature_names=list(names), random_state=model_seed,
                                    max_epochs=300).fit(X)
     q6 = X[:, names.index("q6")]
+    q46 = X[:, [names.index("q4"), names.index("q6")]]
     is_crystal, split = P.crystal_fluid_split(model, X, q6)
     b = io.read_npz(bulk(out, log=log))
     bn = [str(x) for x in b["names"]]
     cols = [bn.index("q4"), bn.index("q6")]
-    Xb = np.concatenate([b[p][:, cols] for p in ("fcc", "hcp", "fluid")])
-    yb = np.concatenate([np.full(len(b[p]), p) for p in ("fcc", "hcp", "fluid")])
-    std = StandardQ4Q6(crystal_phases=("fcc", "hcp")).fit(Xb, yb)
-    phase = std.predict(X[:, [names.index("q4"), names.index("q6")]])
+    tunings = {"standard": (
+        np.concatenate([b[p][:, cols] for p in ("fcc", "hcp", "fluid")]),
+        np.concatenate([np.full(len(b[p]), p) for p in ("fcc", "hcp", "fluid")]))}
+    if hs_workspace is not None:
+        tunings["standard_hs_coexistence_densities"] = hard_sphere_bulk(hs_workspace, None)
+        tunings["standard_hs_p20"] = hard_sphere_bulk(hs_workspace, 20.0)
+    phases = {k: StandardQ4Q6(crystal_phases=("fcc", "hcp")).fit(*v).predict(q46)
+              for k, v in tunings.items()}
     start = np.r_[0, np.cumsum([len(x) for x in Xs])]
     rows = []
-    for f, k in enumerate(pick):
+    for f in range(len(systems)):
         sl = slice(start[f], start[f + 1])
-        rows.append({"snapshot": "abcdef"[f] if f < 6 else str(f), "sweep": tr["sweeps"][k],
-                     "solid_bond": float(solid[k]),
+        rows.append({"snapshot": "abcdef"[f] if f < 6 else str(f), "sweep": meta["sweeps"][f],
+                     "solid_bond": meta["solid_fraction"][f],
                      "unsupervised": float(np.mean(is_crystal[sl])),
-                     "standard": float(np.mean(np.isin(phase[sl], ("fcc", "hcp"))))})
-    result = {"seed": seed, "model_seed": model_seed, "targets": t.tolist(),
+                     **{k: float(np.mean(np.isin(ph[sl], ("fcc", "hcp"))))
+                        for k, ph in phases.items()}})
+    result = {"seed": seed, "model_seed": model_seed, "snapshots": os.path.abspath(snapshots),
               "K": int(model.n_clusters_), "bottleneck": int(model.bottleneck_),
-              "n_components": int(model.n_components_),
-              "standard_training_accuracy": std.training_accuracy_, **split, "rows": rows,
+              "n_components": int(model.n_components_), **split, "rows": rows,
               "max_abs_difference": max(abs(r["unsupervised"] - r["standard"]) for r in rows)}
-    io.write_json(os.path.join(out, f"table41_seed{seed}.json"), result)
+    io.write_json(os.path.join(out, f"table41_seed{seed}_model{model_seed}.json"), result)
     head = "| | " + " | ".join(f"({r['snapshot']})" for r in rows) + " |"
-    lines = [f"WCA βε = {EPSILON:g}, βPσ³ = {PRESSURE:g}, N = {frames[0][1].N}, run seed "
-             f"{seed}: K = {result['K']} (c = {result['bottleneck']}, "
-             f"N_G = {result['n_components']})", "", head,
+    lines = [f"WCA βε = {EPSILON:g}, βPσ³ = {PRESSURE:g}, N = {systems[0].N}, run seed "
+             f"{seed}, autoencoder seed {model_seed}: K = {result['K']} "
+             f"(c = {result['bottleneck']}, N_G = {result['n_components']})", "", head,
              "|---" * (len(rows) + 1) + "|"]
-    for key, label in (("sweep", "sweep"), ("unsupervised", "unsupervised"),
-                       ("standard", "standard q̄4–q̄6 (bulk runs at βPσ³ = 30)"),
-                       ("solid_bond", "solid bonds (picks the snapshots)")):
-        vals = [f"{r[key]}" if key == "sweep" else f"{100 * r[key]:.1f}%" for r in rows]
-        lines.append(f"| {label} | " + " | ".join(vals) + " |")
+    labels = {"sweep": "sweep", "unsupervised": "unsupervised",
+              "standard": "standard q̄4–q̄6 (WCA bulk runs at βPσ³ = 30)",
+              "standard_hs_coexistence_densities": "standard (hard-sphere bulk runs at the "
+                                                   "coexistence densities)",
+              "standard_hs_p20": "standard (hard-sphere bulk runs at βPσ³ = 20)",
+              "solid_bond": "solid bonds (picks the snapshots)"}
+    for key, label in labels.items():
+        if key in rows[0]:
+            vals = [f"{r[key]}" if key == "sweep" else f"{100 * r[key]:.1f}%" for r in rows]
+            lines.append(f"| {label} | " + " | ".join(vals) + " |")
     lines += ["", f"max |unsupervised − standard| = {100 * result['max_abs_difference']:.1f} "
               "points"]
-    io.write_text(os.path.join(out, f"table41_seed{seed}.md"), "\n".join(lines) + "\n")
+    io.write_text(os.path.join(out, f"table41_seed{seed}_model{model_seed}.md"),
+                  "\n".join(lines) + "\n")
     log("\n".join(lines))
     return result
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("stage", choices=("simulate", "bulk", "analyze", "all"))
+    ap.add_argument("stage", choices=("simulate", "bulk", "export", "analyze", "all"))
     ap.add_argument("--out", required=True, help="directory of the run's files")
     ap.add_argument("--seed", type=int, default=12, help="seed of the nucleation run")
     ap.add_argument("--n", type=int, default=N_PARTICLES)
@@ -286,14 +380,23 @@ def main(argv=None) -> int:
     ap.add_argument("--stop", type=float, default=0.90, help="solid-bond fraction to stop at")
     ap.add_argument("--targets", default=",".join(str(x) for x in THESIS_UNSUPERVISED[:-1])
                     + ",0.90", help="solid-bond fractions of the six snapshots")
-    ap.add_argument("--model-seed", type=int, default=4)
+    ap.add_argument("--model-seed", type=int, default=4,
+                    help="random_state of the UnsupervisedClassifier")
+    ap.add_argument("--snapshots", help="analyse this export_snapshots file instead of the run")
+    ap.add_argument("--hs-workspace",
+                    help="finished crystal_detection workspace: also tune the standard "
+                         "method on its hard-sphere bulk runs")
     a = ap.parse_args(argv)
     if a.stage in ("simulate", "all"):
         simulate(a.out, a.seed, n=a.n, every=a.every, max_sweeps=a.max_sweeps, stop=a.stop)
     if a.stage in ("bulk", "all"):
         bulk(a.out)
+    targets = [float(x) for x in a.targets.split(",")]
+    if a.stage == "export":
+        print(export_snapshots(a.out, a.seed, targets))
     if a.stage in ("analyze", "all"):
-        r = analyze(a.out, a.seed, [float(x) for x in a.targets.split(",")], a.model_seed)
+        r = analyze(a.out, a.seed, targets, a.model_seed, snapshots=a.snapshots,
+                    hs_workspace=a.hs_workspace)
         print(json.dumps({"max_abs_difference": r["max_abs_difference"]}))
     return 0
 

@@ -74,9 +74,25 @@ def test_analysis_compares_unsupervised_and_standard_per_snapshot(wca, tmp_path)
         assert row["standard"] == pytest.approx(crystal_share, abs=0.12)
     assert r["max_abs_difference"] == pytest.approx(
         max(abs(x["unsupervised"] - x["standard"]) for x in r["rows"]))
-    assert (tmp_path / "table41_seed1.md").read_text().count("|") > 20
+    assert (tmp_path / "table41_seed1_model4.md").read_text().count("|") > 20
     with pytest.raises(ValueError, match="continue it"):
         wca.analyze(str(tmp_path), 1, targets=(0.5, 0.99), log=lambda *a: None)
+    # the exported snapshot file gives the same table as the run it came from
+    again = wca.analyze(str(tmp_path), 1, snapshots=str(tmp_path / "snapshots_seed1.npz"),
+                        log=lambda *a: None)
+    assert again["rows"] == r["rows"]
+
+
+def test_bad_snapshot_files_and_workspaces_are_refused(wca, tmp_path):
+    np.savez(tmp_path / "x.npz", positions=np.zeros((2, 5, 3)))
+    with pytest.raises(ValueError, match="lacks"):
+        wca.read_snapshots(str(tmp_path / "x.npz"))
+    np.savez(tmp_path / "y.npz", positions=np.zeros((2, 5, 3)), box=np.ones((3, 3)),
+             sweeps=[0, 1], solid_fraction=[0, 0])
+    with pytest.raises(ValueError, match="positions must be"):
+        wca.read_snapshots(str(tmp_path / "y.npz"))
+    with pytest.raises(ValueError, match="no finished bulk runs"):
+        wca.hard_sphere_bulk(str(tmp_path), 20.0)
 
 
 @pytest.mark.parametrize("kwargs, match", [({"stop": 1.5}, "stop"), ({"every": 0}, "every"),
