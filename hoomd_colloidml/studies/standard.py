@@ -1,9 +1,17 @@
 """The standard q̄4–q̄6 classification of Ch. 4.3.1 (Fig. 4.4), tuned on bulk simulations.
 
 The thesis separates the fluid, FCC and HCP hard-sphere phases by straight lines in the
-q̄4–q̄6 plane, chosen from separate bulk simulations. Here the lines are the decision
-boundaries of a multinomial logistic regression on (q̄4, q̄6) of the bulk runs: linear, fitted
-instead of drawn by hand, and fixed before the snapshots under analysis are seen.
+q̄4–q̄6 plane, chosen from separate bulk simulations. Here the lines are fitted instead of
+drawn by hand, and fixed before the snapshots under analysis are seen. By default they are
+the boundaries of a linear discriminant analysis (one Gaussian per phase with a shared
+covariance, priors from the sample counts): fixed by the means and spreads of the bulk
+distributions, so they do not move with the few most extreme bulk particles. The bulk
+phases are separable in this plane, and a separating classifier such as a weakly
+regularised logistic regression (``method="logistic"``, this module's first version) puts
+its line wherever the extreme samples allow: four replicas of the crystal-detection study's
+bulk runs at βPσ³ = 20 (N = 1000, 20 snapshots each) moved the crystalline fraction of a
+nucleation snapshot between 55.4 % and 66.6 % with it, and between 73.6 % and 75.0 % with
+the discriminant analysis.
 
 Example:
     >>> import numpy as np
@@ -33,15 +41,23 @@ class StandardQ4Q6:
     Args:
         crystal_phases (tuple[str, ...]): Phase names counted as crystalline by
             :meth:`crystalline_fraction`.
+        method (str): ``"lda"`` (linear discriminant analysis, default) or ``"logistic"``
+            (multinomial logistic regression, C = 100, on standardised inputs).
         random_state (int): Seed of the logistic regression solver.
     """
 
-    def __init__(self, crystal_phases: tuple[str, ...] = ("fcc", "hcp"), random_state: int = 0):
+    METHODS = ("lda", "logistic")
+
+    def __init__(self, crystal_phases: tuple[str, ...] = ("fcc", "hcp"), method: str = "lda",
+                 random_state: int = 0):
+        if method not in self.METHODS:
+            raise ValueError(f"method must be one of {self.METHODS}. Got {method!r} instead.")
         self.crystal_phases = tuple(crystal_phases)
+        self.method = method
         self.random_state = random_state
 
     def __repr__(self) -> str:
-        return f"StandardQ4Q6(crystal_phases={self.crystal_phases!r})"
+        return f"StandardQ4Q6(crystal_phases={self.crystal_phases!r}, method={self.method!r})"
 
     @staticmethod
     def _check_X(X: Any) -> np.ndarray:
@@ -56,6 +72,7 @@ class StandardQ4Q6:
 
     def fit(self, X: Any, y: Any) -> StandardQ4Q6:
         """Fit on bulk samples: ``X`` (n, 2) = (q̄4, q̄6), ``y`` (n,) phase names."""
+        from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
         from sklearn.linear_model import LogisticRegression
 
         X = self._check_X(X)
@@ -66,7 +83,11 @@ class StandardQ4Q6:
             raise ValueError("The bulk samples must contain at least two phases.")
         self.mean_ = X.mean(axis=0)
         self.scale_ = X.std(axis=0) + 1e-12
-        self.model_ = LogisticRegression(C=100.0, max_iter=2000, random_state=self.random_state)
+        if self.method == "lda":
+            self.model_ = LinearDiscriminantAnalysis()
+        else:
+            self.model_ = LogisticRegression(C=100.0, max_iter=2000,
+                                             random_state=self.random_state)
         self.model_.fit((X - self.mean_) / self.scale_, y)
         self.classes_ = self.model_.classes_
         self.training_accuracy_ = float(self.model_.score((X - self.mean_) / self.scale_, y))
