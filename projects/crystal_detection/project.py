@@ -128,15 +128,21 @@ def build_initial(sp: dict):
             from hoomd_colloidml.lattice import fluid
 
             return fluid(sp["N"], eta, seed=sp["seed"]), ensemble
-        if sp["phase"] == "fcc":
-            n = max(3, round((sp["N"] / 4) ** (1 / 3)))
-            return crystal("fcc", n, eta), ensemble
-        # HCP: orthohexagonal 4-particle cell, about cubic box
-        cell = crystal("hcp", 1, eta)
-        L = (sp["N"] / 4 * cell.box.volume) ** (1 / 3)
-        nc = [max(2, round(L / x)) for x in (cell.box.Lx, cell.box.Ly, cell.box.Lz)]
-        return crystal("hcp", nc, eta), ensemble
+        return bulk_crystal(sp["phase"], sp["N"], eta), ensemble
     raise ValueError(f"Unknown system {system!r}.")
+
+
+def bulk_crystal(phase: str, n: int, eta: float):
+    """FCC or HCP of about ``n`` particles in an about cubic box at packing fraction ``eta``."""
+    from hoomd_colloidml.lattice import crystal
+
+    if phase == "fcc":
+        return crystal("fcc", max(3, round((n / 4) ** (1 / 3))), eta)
+    # HCP: orthohexagonal 4-particle cell
+    cell = crystal("hcp", 1, eta)
+    L = (n / 4 * cell.box.volume) ** (1 / 3)
+    return crystal("hcp", [max(2, round(L / x)) for x in (cell.box.Lx, cell.box.Ly, cell.box.Lz)],
+                   eta)
 
 
 @CrystalDetection.post.isfile("trajectory.gsd")

@@ -9,6 +9,7 @@ import importlib.util
 
 import numpy as np
 import pytest
+from scipy.integrate import quad
 
 from tests.projects._run import PROJECTS
 
@@ -36,10 +37,14 @@ def test_restarted_run_continues_the_same_markov_chain(wca, tmp_path):
         assert sa == sb
         np.testing.assert_array_equal(xa.positions, xb.positions)
         assert (xa.box.Lx, xa.box.Ly, xa.box.Lz) == (xb.box.Lx, xb.box.Ly, xb.box.Lz)
-    # the WCA fluid at the thesis's state is dense but not crystalline (solid bonds ~ 0)
+    # the WCA fluid at the thesis's state is dense but not crystalline (solid bonds ~ 0): as
+    # hard spheres of the Barker-Henderson diameter d it lies between hard-sphere freezing
+    # (eta = 0.494) and random close packing (eta = 0.64)
     assert max(straight["solid_fraction"]) < 0.2
-    rho = 108 / a[-1][1].box.volume
-    assert 0.8 < rho < 0.95
+    d = quad(lambda r: 1 - np.exp(-wca.potentials()[0].energy([r])[0]), 0.5, 2 ** (1 / 6))[0]
+    d += 0.5  # below r = 0.5 sigma the Boltzmann factor is 0
+    eta = np.pi / 6 * 108 / a[-1][1].box.volume * d**3
+    assert 0.494 < eta < 0.64, (d, eta)
 
 
 def _coexistence_trajectory(wca, out):
@@ -91,8 +96,13 @@ def test_bad_snapshot_files_and_workspaces_are_refused(wca, tmp_path):
              sweeps=[0, 1], solid_fraction=[0, 0])
     with pytest.raises(ValueError, match="positions must be"):
         wca.read_snapshots(str(tmp_path / "y.npz"))
+    with pytest.raises(ValueError, match="not a crystal_detection workspace"):
+        wca.hard_sphere_standard(str(tmp_path / "nowhere"), 20.0)
+    import signac
+
+    signac.init_project(str(tmp_path / "empty"))
     with pytest.raises(ValueError, match="no finished bulk runs"):
-        wca.hard_sphere_bulk(str(tmp_path), 20.0)
+        wca.hard_sphere_standard(str(tmp_path / "empty"), 20.0)
 
 
 @pytest.mark.parametrize("kwargs, match", [({"stop": 1.5}, "stop"), ({"every": 0}, "every"),
