@@ -28,8 +28,14 @@ from a converged value (rays, 256 x 512) on the benchmark configuration. Both of
 references skip particles without a triple overlap and integrate only over neighbours that
 share a triple, so they are faster than a plain free-volume grid.
 
+``--part mc`` times Monte Carlo with the AO fit (pair term plus fitted many-body term) on
+the same N = 1372 fluid: trial moves per CPU second of the fit's compiled translation sweeps
+(``SymmetryFunctionPotential.mc_translation_sweeps``) against the engine's generic many-body
+path (``local_energy`` through Python before and after every move), both following the same
+Markov chain from the same seed.
+
 Usage:
-    .venv/bin/python benchmarks/bench_potentials.py [--repeat 5] [--part all|shell|ao]
+    .venv/bin/python benchmarks/bench_potentials.py [--repeat 5] [--part all|shell|ao|mc]
 """
 
 from __future__ import annotations
@@ -149,12 +155,14 @@ def ao_fluid(q, eta_r=0.3, seed=1):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--part", choices=("all", "shell", "ao"), default="all")
+    ap.add_argument("--part", choices=("all", "shell", "ao", "mc"), default="all")
     args = ap.parse_args()
     if args.part in ("all", "shell"):
         bench_shell(args)
     if args.part in ("all", "ao"):
         bench_ao(args)
+    if args.part in ("all", "mc"):
+        bench_mc(args)
 
 
 def bench_shell(args):
@@ -218,6 +226,31 @@ def bench_ao(args):
         f"  fit: rmse/particle {np.sqrt(np.mean((u_fit - u_conv) ** 2)):.1e} kT (its intercept "
         "makes its total not comparable); thesis: ~10^4x vs a ~10^5-point grid"
     )
+
+
+def bench_mc(args):
+    from hoomd_colloidml.engine import NVT, MonteCarlo
+
+    q = 0.4
+    print("\nNVT Monte Carlo with the AO fit (pair term + fitted many-body term), N=1372, "
+          "eta_c=0.3")
+    fit = fit_ao(np.random.default_rng(1), q)
+    s = ao_fluid(q)
+    rates = {}
+    for compiled, sweeps in ((True, 20), (False, 1)):
+        mc = MonteCarlo(s, [fit], seed=3, step_size=0.1)
+        mc.use_compiled_many_body = compiled
+        mc.run(1, NVT(), progress=False, pressure_every=0)  # compile / warm up
+        samples = []
+        for _ in range(max(1, args.repeat if compiled else args.repeat // 2)):
+            c0 = int(mc._counters[0])
+            t = time.process_time()
+            mc.run(sweeps, NVT(), progress=False, pressure_every=0, sample_every=sweeps)
+            samples.append((int(mc._counters[0]) - c0) / (time.process_time() - t))
+        rates[compiled] = float(np.median(samples))
+        print(f"  {'compiled sweeps' if compiled else 'generic Python path':<20} "
+              f"{rates[compiled]:10.3e} moves/s (acceptance {mc.acceptance['translate']:.2f})")
+    print(f"  ratio {rates[True] / rates[False]:.1f}x")
 
 
 if __name__ == "__main__":

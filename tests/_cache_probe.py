@@ -3,7 +3,8 @@
 Run by ``test_cache_determinism.py`` in fresh processes (``python _cache_probe.py OUT``):
 freud_ext descriptors (SANN, bond-order vectors, symmetry functions with gradients, shell
 descriptors), the embedded engine (hard-sphere NVT and NPT Monte Carlo) and the many-body
-potentials (elastic shells, Asakura–Oosawa, a symmetry-function fit with forces).
+potentials (elastic shells, Asakura–Oosawa, a symmetry-function fit with forces and its
+compiled Monte Carlo sweeps).
 """
 
 import sys
@@ -61,6 +62,10 @@ def potentials(res: dict) -> None:
           selector=ForwardSelector(max_features=4, tol=1e-8))
     res["sf_fit_energies"] = pot.energies(s3)
     res["sf_fit_forces"] = np.concatenate([np.ravel(x) for x in pot.forces(s3)])
+    mc = MonteCarlo(s3, [pot], seed=7, step_size=0.05)  # the fit's compiled MC sweeps
+    mc.run(10, ensemble=NVT(), progress=False)
+    mc.run(5, ensemble=NPT(2.0), progress=False)
+    res["sf_fit_mc"] = np.r_[mc.system.positions.ravel(), mc.system.box.L, mc.energy]
 
 
 def main(out: str) -> None:

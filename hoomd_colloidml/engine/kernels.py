@@ -200,8 +200,23 @@ def _stencil(n, h):
     return 0, n - 1
 
 
+@njit(cache=True, inline="always")
+def cell_coords(x, L, n, dim):
+    """Cell coordinates ``(3,)`` of the point ``x`` (0 along unused axes)."""
+    ci = np.zeros(3, dtype=np.int64)
+    for d in range(dim):
+        c = int((x[d] / L[d] + 0.5) * n[d])
+        if c >= n[d]:
+            c = n[d] - 1
+        elif c < 0:
+            c = 0
+        ci[d] = c
+    return ci
+
+
 @njit(cache=True)
 def cell_of(x, L, n, dim):
+    """Linear index of the cell holding the point ``x`` (no array allocated: hot path)."""
     c = 0
     mult = 1
     for d in range(dim):
@@ -273,14 +288,7 @@ def _cell_insert(i, c, head, nxt, prv, cell):
 def particle_energy(i, xi, ti, di, pos, typeid, diam, L, dim, n, head, nxt,
                     kinds, params, rcut2, rmax2):
     """Energy of particle ``i`` placed at ``xi`` with all others (``inf`` on overlap)."""
-    ci = np.zeros(3, dtype=np.int64)
-    for d in range(dim):
-        c = int((xi[d] / L[d] + 0.5) * n[d])
-        if c >= n[d]:
-            c = n[d] - 1
-        elif c < 0:
-            c = 0
-        ci[d] = c
+    ci = cell_coords(xi, L, n, dim)
     lo0, hi0 = _stencil(n[0], n[3])
     lo1, hi1 = _stencil(n[1], n[3])
     lo2, hi2 = _stencil(n[2], n[3])

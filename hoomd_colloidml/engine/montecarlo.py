@@ -61,11 +61,15 @@ class MonteCarlo:
     Hard cores come from ``system.diameters`` (additive); ``potentials`` adds pair
     potentials (:mod:`hoomd_colloidml.engine.pair`, given per type pair) and many-body
     potentials (:class:`hoomd_colloidml.potentials.ManyBodyPotential`). Pair and hard
-    interactions run inside one numba-compiled sweep with cell lists; many-body terms go
-    through Python: ``local_energy`` before and after the move, of the moved particle alone
-    when every many-body potential sets ``local_energy_is_removal`` (its ``local_energy([i])``
-    holds every term that depends on ``i``), else of the moved particle and every particle
-    within ``r_cut`` of its old or new position.
+    interactions run inside one numba-compiled sweep with cell lists. A many-body potential
+    that is the only potential besides the hard cores and provides ``mc_translation_sweeps``
+    (a fitted :class:`~hoomd_colloidml.potentials.SymmetryFunctionPotential`) runs the
+    translation moves in its own compiled sweep with the same random draws and acceptance
+    rule. Otherwise many-body terms go through Python: ``local_energy`` before and after
+    the move, of the moved particle alone when every many-body potential sets
+    ``local_energy_is_removal`` (its ``local_energy([i])`` holds every term that depends on
+    ``i``), else of the moved particle and every particle within ``r_cut`` of its old or
+    new position. Box moves with many-body potentials recompute the total energy.
 
     One sweep is ``N`` translation trials (uniformly chosen particles) and, in NPT,
     ``box_trials`` box trials. Runs are reproducible from ``seed`` (xoshiro256** stream)
@@ -155,6 +159,10 @@ class MonteCarlo:
         self._every = 0
         self._reset_samples()
         self._set_pressure = float("nan")
+        #: Let a many-body potential with ``mc_translation_sweeps`` (a fitted
+        #: :class:`~hoomd_colloidml.potentials.SymmetryFunctionPotential`) run the
+        #: translation moves in compiled code; False forces the generic Python path.
+        self.use_compiled_many_body = True
 
     # ---- set-up -------------------------------------------------------------------------
     def _build_tables(self) -> None:
@@ -550,7 +558,10 @@ class MonteCarlo:
 
     def _advance(self, n: int, box_mode: int, beta_p: float, n_box: int) -> None:
         if self._many:
-            self._advance_python(n, box_mode, beta_p, n_box)
+            if self._compiled_many() is not None:
+                self._advance_compiled(n, box_mode, beta_p, n_box)
+            else:
+                self._advance_python(n, box_mode, beta_p, n_box)
             return
         self._energy = K.mc_sweeps(
             self._pos, self._image, self._typeid, self._diam, self._L, self._dim,
@@ -559,6 +570,36 @@ class MonteCarlo:
             self._counters,
         )
         self._sys.box = self._box()
+
+    # ---- many-body path (compiled by the potential) -------------------------------------
+    def _compiled_many(self) -> ManyBodyPotential | None:
+        """The many-body potential that runs its own compiled translation sweeps, if any.
+
+        Used when it is the only potential besides the hard cores (no engine pair
+        potential, one many-body potential with ``mc_translation_sweeps``) and
+        ``use_compiled_many_body`` is true.
+        """
+        if not self.use_compiled_many_body or len(self._many) != 1 or self._kinds.shape[0]:
+            return None
+        p = self._many[0]
+        return p if callable(getattr(p, "mc_translation_sweeps", None)) else None
+
+    def _advance_compiled(self, n: int, box_mode: int, beta_p: float, n_box: int) -> None:
+        p = self._compiled_many()
+        beta = 1.0 / self.kT
+        blocks = [n] if not (box_mode and n_box) else [1] * n
+        for m in blocks:
+            box = self._box()
+            self._sys.box = box
+            # the minimum image of the freud box (single-precision lengths), as the
+            # potential's own energies use it, so translation and box moves share one E
+            L_image = np.array([box.Lx, box.Ly, box.Lz if self._dim == 3 else 1.0])
+            self._energy = p.mc_translation_sweeps(
+                self._pos, self._image, self._diam, self._L, L_image, self._dim, beta,
+                self._energy, m, self.step_size, self._rng, self._counters, self._rmax,
+            )
+            for _b in range(n_box if box_mode else 0):
+                self._box_move_python(box_mode, beta_p, beta)
 
     # ---- many-body path (Python) --------------------------------------------------------
     def _mb_local(self, idx: np.ndarray) -> float:

@@ -282,3 +282,72 @@ def test_fast_input_path_still_rejects_bad_positions(shell_fit):
     bad[2, 2] = 0.1
     with pytest.raises(ValueError, match="z != 0"):
         pot.energies((s.box, bad))
+
+
+def _mc_pair(system, pot, ensemble, sweeps, seed=11):
+    """The same run on the compiled translation sweeps and on the engine's Python path."""
+    from hoomd_colloidml.engine import MonteCarlo
+
+    runs = []
+    for compiled in (True, False):
+        mc = MonteCarlo(system, [pot], seed=seed, step_size=0.06, box_step=0.01)
+        mc.use_compiled_many_body = compiled
+        assert (mc._compiled_many() is not None) == compiled
+        mc.run(sweeps, ensemble, progress=False, pressure_every=0)
+        runs.append(mc)
+    return runs
+
+
+@pytest.mark.parametrize("ensemble", ["nvt", "npt"])
+def test_compiled_mc_sweeps_follow_the_python_path_2d(shell_fit, ensemble):
+    from hoomd_colloidml.engine import NPT, NVT
+
+    pot, _, _ = shell_fit
+    pot = pot.set_params(scale=50.0)
+    s = shell_crystal("hex2d", 64, 3.4)
+    ens = NVT() if ensemble == "nvt" else NPT(60.0, box_moves="axes")
+    fast, slow = _mc_pair(s, pot, ens, 6)
+    # same random draws and decisions: same trajectory (energy changes agree to rounding)
+    assert np.array_equal(fast._counters, slow._counters)
+    assert 0 < fast.acceptance["translate"] < 1
+    assert np.allclose(fast._pos, slow._pos, rtol=0, atol=1e-12)
+    assert np.array_equal(fast._image, slow._image)
+    # the running energy is the sum of the compiled local energy changes (pairs and
+    # triangles of the moved particle); it must equal the total recomputed from scratch
+    assert fast.energy == pytest.approx(fast.recompute_energy(), rel=1e-10, abs=1e-9)
+    assert fast.energy == pytest.approx(slow.energy, rel=1e-10, abs=1e-9)
+
+
+@pytest.mark.parametrize("ensemble", ["nvt", "npt"])
+def test_compiled_mc_sweeps_follow_the_python_path_ao(ao_fit, ensemble):
+    """Dense AO fluid with engine diameters 0.95 below the AO core sigma_c = 1: both kinds
+    of hard-core rejection (diameters: before any other draw; AO core: de = inf) occur."""
+    from hoomd_colloidml import System
+    from hoomd_colloidml.engine import NPT, NVT
+    from hoomd_colloidml.lattice import fluid
+
+    pot = ao_fit[0]
+    ens = NVT() if ensemble == "nvt" else NPT(1.0)
+    f = fluid(108, 0.42, seed=5)
+    s = System(f.box, f.positions, diameters=np.full(f.N, 0.95))
+    fast, slow = _mc_pair(s, pot, ens, 8)
+    assert np.array_equal(fast._counters, slow._counters)
+    assert 0.1 < fast.acceptance["translate"] < 0.9
+    if ensemble == "npt":
+        assert fast._counters[3] > 0  # some box moves accepted
+    assert np.allclose(fast._pos, slow._pos, rtol=0, atol=1e-12)
+    assert np.array_equal(fast._image, slow._image)
+    assert fast.energy == pytest.approx(fast.recompute_energy(), rel=1e-10, abs=1e-9)
+    assert fast.energy == pytest.approx(slow.energy, rel=1e-10, abs=1e-9)
+
+
+def test_compiled_mc_sweeps_only_without_engine_pair_terms(ao_fit):
+    from hoomd_colloidml.engine import WCA, MonteCarlo
+    from hoomd_colloidml.lattice import fluid
+
+    s = fluid(108, 0.3, seed=2)
+    assert MonteCarlo(s, [ao_fit[0]], seed=1)._compiled_many() is ao_fit[0]
+    mixed = MonteCarlo(s, [ao_fit[0], WCA(epsilon=1.0, sigma=1.0)], seed=1)
+    assert mixed._compiled_many() is None
+    two = MonteCarlo(s, [ao_fit[0], AsakuraOosawa(0.4, 0.1)], seed=1)
+    assert two._compiled_many() is None
