@@ -17,6 +17,11 @@ Every simulation is the study's quick one (NVT MC at ρσ³ = 1.01, 500 sweeps; 
 slabs are built at the same densities). About 8 min per geometry and 8 seeds on one core::
 
     python projects/crystal_detection/k3_settings_check.py [--geometry G] [--seeds 8]
+
+``--training converged`` replaces the settings by autoencoders trained up to 2000 epochs
+with an early-stopping patience of 50 epochs (the study's 100–300 epochs with patience 8 stop
+after a few hundred SGD steps on one snapshot), with automatic ``c`` and with ``c = 2``
+(about 20 min on one core).
 """
 
 from __future__ import annotations
@@ -33,10 +38,13 @@ from hoomd_colloidml.studies import builders
 from hoomd_colloidml.studies.descriptors import ch4_descriptor
 from hoomd_colloidml.studies.simulate import run_snapshots
 
-#: (scaling, max_epochs, bottleneck): the study's quick and full settings, c fixed at the
-#: thesis's 2, and per-feature standardised inputs.
-SETTINGS = (("global", 100, "auto"), ("global", 300, "auto"), ("global", 300, 2),
-            ("standard", 100, "auto"), ("standard", 300, "auto"))
+#: (scaling, max_epochs, bottleneck, patience): the study's quick and full settings, c fixed
+#: at the thesis's 2, and per-feature standardised inputs.
+SETTINGS = {
+    "study": (("global", 100, "auto", 8), ("global", 300, "auto", 8), ("global", 300, 2, 8),
+              ("standard", 100, "auto", 8), ("standard", 300, "auto", 8)),
+    "converged": (("global", 2000, "auto", 50), ("global", 2000, 2, 50)),
+}
 FITS_PER_SETTING = 3
 
 
@@ -63,11 +71,14 @@ def main(argv=None) -> None:
     parser.add_argument("--geometry", choices=("touching", "separated", "rotated"),
                         default="touching")
     parser.add_argument("--seeds", type=int, default=8, help="independent simulations")
+    parser.add_argument("--training", choices=tuple(SETTINGS), default="study",
+                        help="the study's training lengths or converged autoencoders")
     args = parser.parse_args(argv)
     import torch
 
     torch.set_num_threads(1)
     describer = ch4_descriptor(False)
+    settings = SETTINGS[args.training]
     found = collections.defaultdict(list)
     to_fluid = collections.defaultdict(list)
     for seed in range(1, args.seeds + 1):
@@ -75,12 +86,13 @@ def main(argv=None) -> None:
         frame = run_snapshots(start, seed, 500, 1, 10)[0][-1]
         X, names = describer.describe(frame)
         X = np.asarray(X)
-        for setting in SETTINGS:
-            scaling, epochs, bottleneck = setting
+        for setting in settings:
+            scaling, epochs, bottleneck, patience = setting
             for fit in range(FITS_PER_SETTING):
                 model = UnsupervisedClassifier(
                     bottleneck=bottleneck, scaling=scaling, max_epochs=epochs,
-                    random_state=10 * seed + fit, feature_names=list(names)).fit(X)
+                    patience=patience, random_state=10 * seed + fit,
+                    feature_names=list(names)).fit(X)
                 found[setting].append(model.n_clusters_)
                 if model.n_clusters_ == 3:
                     # share of the crystal particles in the fluid slab's commonest cluster
@@ -90,14 +102,15 @@ def main(argv=None) -> None:
         print(f"seed {seed} done", flush=True)
     print(f"\ngeometry {args.geometry!r}, N = {start.N}, {args.seeds} simulations x "
           f"{FITS_PER_SETTING} fits")
-    print("| scaling | epochs | c | fits | K = 3 | K found | crystal particles in the fluid "
-          "cluster when K = 3 |")
-    print("|---|---|---|---|---|---|---|")
-    for setting in SETTINGS:
+    print("| scaling | epochs | c | patience | fits | K = 3 | K found | crystal particles in "
+          "the fluid cluster when K = 3 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for setting in settings:
         ks = collections.Counter(found[setting])
         share = to_fluid[setting]
         spread = f"{100 * min(share):.0f}–{100 * max(share):.0f} %" if share else "–"
-        print(f"| {setting[0]} | {setting[1]} | {setting[2]} | {len(found[setting])} | "
+        print(f"| {setting[0]} | {setting[1]} | {setting[2]} | {setting[3]} | "
+              f"{len(found[setting])} | "
               f"{ks[3]} | {dict(sorted(ks.items()))} | {spread} |")
 
 
