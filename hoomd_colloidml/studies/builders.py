@@ -27,6 +27,7 @@ def _wrap64(pos: np.ndarray, lengths) -> np.ndarray:
 __all__ = [
     "bicrystal_sigma5",
     "close_packed_stack",
+    "crystal_fluid_slabs",
     "insert_seed",
     "merge_types",
     "slab_coexistence",
@@ -326,26 +327,92 @@ def crop_periodic(system: System, lengths: tuple[float, float, float], seed: int
 
 
 def _relax_soft(system: System, seed: int, max_sweeps: int = 20000) -> System:
-    """Remove the hard-core overlaps of a one-component system (diameter 1).
+    """Remove the hard-core overlaps of a system of hard spheres (one or more species).
 
-    Zero-temperature Monte Carlo with Hertzian cores 3 % wider than the hard cores (the
-    method of :func:`hoomd_colloidml.lattice.fluid`) until no two particles are closer than
-    one diameter; particles that do not overlap anything move freely within their cages.
+    Zero-temperature Monte Carlo with Hertzian cores 3 % wider than the additive hard cores
+    (the method of :func:`hoomd_colloidml.lattice.fluid`) until no two particles are closer
+    than their contact distance; particles that do not overlap anything move freely within
+    their cages. Returns the system with its types and diameters.
     """
     from hoomd_colloidml.engine import Hertzian, MonteCarlo
     from hoomd_colloidml.engine import kernels as K
 
-    soft = Hertzian(params={("A", "A"): {"epsilon": 1.0, "sigma": 1.03}})
-    mc = MonteCarlo(System(system.box, system.positions, diameters=np.zeros(system.N)),
+    diam = np.asarray(system.diameters, dtype=np.float64)
+    types = list(system.types)
+    d_type = [float(diam[system.typeid == t][0]) if np.any(system.typeid == t) else 1.0
+              for t in range(len(types))]
+    soft = Hertzian(params={(types[a], types[b]): {"epsilon": 1.0,
+                                                   "sigma": 1.03 * 0.5 * (d_type[a] + d_type[b])}
+                            for a in range(len(types)) for b in range(a, len(types))})
+    mc = MonteCarlo(System(system.box, system.positions, system.typeid, types,
+                           np.zeros(system.N)),
                     [soft], seed=seed, kT=1e-7, step_size=0.05)
     L = np.array([system.box.Lx, system.box.Ly, system.box.Lz], dtype=np.float64)
-    ones = np.ones(system.N)
     for _ in range(0, max_sweeps, 5):
         pos = np.ascontiguousarray(mc.system.positions, dtype=np.float64)
-        if K.min_contact_ratio(pos, ones, L, 3, 1.0) >= 1.0:
-            return System(system.box, pos)
+        if K.min_contact_ratio(pos, diam, L, 3, float(diam.max())) >= 1.0:
+            return System(system.box, pos, system.typeid, types, diam)
         mc.run(5, progress=False, equilibrate=True, pressure_every=0, target_acceptance=0.3)
     raise RuntimeError("slab_coexistence: could not remove the overlaps; lower the densities.")
+
+
+def crystal_fluid_slabs(crystal: System, fluid_packing_fraction: float,
+                        small_fraction: float, seed: int = 0) -> tuple[System, np.ndarray]:
+    """A binary crystal slab and a binary fluid slab of the same thickness, without gaps.
+
+    The crystal (orthorhombic box, species ``A`` of diameter 1 and ``B`` of diameter α, e.g.
+    from :func:`hoomd_colloidml.lattice.crystal`) keeps its cross-section; a fluid slab as
+    thick as the crystal is put after it along z, holding
+    ``round(η_f V_f / v̄)`` particles (``v̄`` the mean particle volume at composition
+    ``small_fraction`` = N_B/N, exact counts per species) at random positions, and the
+    overlaps are removed with soft cores (as :func:`slab_coexistence`; every particle,
+    the crystal's included, rattles in its cage meanwhile), so that no interface is left
+    under-dense. The starting point of a direct-coexistence run of a
+    binary crystal with its fluid (``projects/binary_crystals/melting_check.py``).
+
+    Args:
+        crystal (System): Binary crystal, types ``["A", "B"]``.
+        fluid_packing_fraction (float): η_f of the fluid slab (Eq. 3.1), in (0, 0.58].
+        small_fraction (float): Number fraction x = N_B/N of the fluid, in [0, 1].
+        seed (int): Seed of the fluid positions and of the overlap removal.
+
+    Returns:
+        tuple: (System, (N,) int array: 0 for the crystal's particles, 1 for the fluid's).
+
+    Raises:
+        ValueError: A crystal that is not binary and orthorhombic, or η_f or x out of range.
+
+    Example:
+        >>> from hoomd_colloidml.lattice import crystal
+        >>> xtal = crystal("nacl", 3, 0.62, size_ratio=0.45)
+        >>> s, slab = crystal_fluid_slabs(xtal, 0.5, 0.5, seed=1)
+        >>> int((slab == 0).sum()), round(float(s.box.Lz / xtal.box.Lz), 6)
+        (216, 2.0)
+    """
+    if crystal.dimensions != 3 or abs(crystal.box.xy) + abs(crystal.box.xz) + abs(
+            crystal.box.yz) > 0 or list(crystal.types) != ["A", "B"]:
+        raise ValueError("crystal_fluid_slabs needs a binary crystal (types ['A', 'B']) in "
+                         "an orthorhombic 3D box.")
+    eta_f, x = float(fluid_packing_fraction), float(small_fraction)
+    if not 0 < eta_f <= 0.58:
+        raise ValueError(f"fluid_packing_fraction must be in (0, 0.58]; got {eta_f!r}.")
+    if not 0 <= x <= 1:
+        raise ValueError(f"small_fraction must be in [0, 1]; got {x!r}.")
+    alpha = float(crystal.diameters[crystal.typeid == 1][0])
+    Lx, Ly, lc = crystal.box.Lx, crystal.box.Ly, crystal.box.Lz
+    v_mean = np.pi / 6 * ((1 - x) + x * alpha**3)
+    n_f = int(round(eta_f * Lx * Ly * lc / v_mean))
+    rng = np.random.default_rng(seed)
+    tid_f = np.zeros(n_f, dtype=int)
+    tid_f[: int(round(x * n_f))] = 1
+    rng.shuffle(tid_f)
+    p_f = rng.random((n_f, 3)) * np.array([Lx, Ly, lc]) + np.array([0.0, 0.0, lc])
+    L = np.array([Lx, Ly, 2 * lc])
+    pos = np.concatenate([crystal.positions + np.array([Lx, Ly, lc]) / 2, p_f]) - L / 2
+    tid = np.concatenate([crystal.typeid, tid_f])
+    start = System(freud.box.Box(*L), _wrap64(pos, L), tid, ["A", "B"],
+                   np.where(tid == 0, 1.0, alpha))
+    return _relax_soft(start, seed), np.r_[np.zeros(crystal.N, int), np.ones(n_f, int)]
 
 
 def slab_coexistence(crystals: list[System], fluid_density: float, total_density: float,

@@ -49,6 +49,7 @@ import numpy as np
 from hoomd_colloidml.system import System
 
 __all__ = [
+    "bmcsl_pressure",
     "carnahan_starling_pressure",
     "crystal_packing_fraction",
     "fluid_packing_fraction",
@@ -86,6 +87,28 @@ def carnahan_starling_pressure(eta: float) -> float:
     return 6.0 * eta / math.pi * (1 + eta + eta**2 - eta**3) / (1 - eta) ** 3
 
 
+def bmcsl_pressure(eta: float, small_fraction: float, size_ratio: float) -> float:
+    """βPσ_L³ of a binary hard-sphere fluid (Boublík–Mansoori–Carnahan–Starling–Leland).
+
+    ``βP = (6/π) [ξ0/(1−ξ3) + 3 ξ1 ξ2/(1−ξ3)² + (3−ξ3) ξ2³/(1−ξ3)³]`` with
+    ``ξ_n = (π/6) ρ Σ_i x_i σ_i^n``; it reduces to Carnahan–Starling for one species.
+
+    Args:
+        eta (float): Packing fraction (Eq. 3.1), in [0, 1).
+        small_fraction (float): Number fraction x = N_S/N of the small species.
+        size_ratio (float): σ_S/σ_L in (0, 1].
+
+    Example:
+        >>> round(bmcsl_pressure(0.5, 0.0, 0.8), 4) == round(carnahan_starling_pressure(0.5), 4)
+        True
+    """
+    eta, x, a = float(eta), float(small_fraction), float(size_ratio)
+    rho = eta / (math.pi / 6 * ((1 - x) + x * a**3))
+    xi = [math.pi / 6 * rho * ((1 - x) + x * a**n) for n in range(4)]
+    d = 1.0 - xi[3]
+    return 6.0 / math.pi * (xi[0] / d + 3 * xi[1] * xi[2] / d**2 + (3 - xi[3]) * xi[2] ** 3 / d**3)
+
+
 def speedy_pressure(eta: float) -> float:
     """βPσ³ of the hard-sphere FCC crystal at packing fraction ``eta`` (Speedy 1998).
 
@@ -105,16 +128,29 @@ def _invert(f, pressure: float, lo: float, hi: float) -> float:
     return float(brentq(lambda e: f(e) - pressure, lo, hi, xtol=1e-12))
 
 
-def fluid_packing_fraction(pressure: float) -> float:
+def fluid_packing_fraction(pressure: float, small_fraction: float = 0.0,
+                           size_ratio: float = 1.0) -> float:
     """Packing fraction of the (metastable) hard-sphere fluid at βPσ³ = ``pressure``.
 
+    One component (default): Carnahan–Starling. A binary fluid with a number fraction
+    ``small_fraction`` of spheres of diameter ``size_ratio`` (σ_L = 1): BMCSL
+    (:func:`bmcsl_pressure`).
+
     Raises:
-        ValueError: ``pressure`` not a finite number in (0, 100].
+        ValueError: ``pressure`` not a finite number in (0, 100], ``small_fraction``
+            outside [0, 1] or ``size_ratio`` outside (0, 1].
     """
     p = _positive("pressure", pressure, "fluid_packing_fraction")
     if p > 100:
         raise ValueError(f"The 'pressure' parameter must be <= 100 (a fluid). Got {pressure!r}.")
-    return _invert(carnahan_starling_pressure, p, 1e-9, 0.7)
+    x, a = float(small_fraction), float(size_ratio)
+    if not 0.0 <= x <= 1.0:
+        raise ValueError(f"The 'small_fraction' parameter must be in [0, 1]. Got {x!r}.")
+    if not 0.0 < a <= 1.0:
+        raise ValueError(f"The 'size_ratio' parameter must be in (0, 1]. Got {a!r}.")
+    if x == 0.0 or a == 1.0:
+        return _invert(carnahan_starling_pressure, p, 1e-9, 0.7)
+    return _invert(lambda e: bmcsl_pressure(e, x, a), p, 1e-9, 0.7)
 
 
 def crystal_packing_fraction(pressure: float) -> float:

@@ -140,3 +140,47 @@ def test_nucleation_state_points_are_validated():
                        ({"max_sweeps": 1.5}, "max_sweeps")):
         with pytest.raises(ValueError, match=match):
             validate_detection({**ok, **bad})
+
+
+def test_bmcsl_reduces_to_carnahan_starling_and_virial_limit():
+    # one species: identical to Carnahan-Starling, whichever species it is
+    for eta in (0.1, 0.3, 0.5):
+        cs = nuc.carnahan_starling_pressure(eta)
+        assert nuc.bmcsl_pressure(eta, 0.0, 0.7) == pytest.approx(cs, rel=1e-12)
+        assert nuc.bmcsl_pressure(eta, 0.4, 1.0) == pytest.approx(cs, rel=1e-12)
+        # all small (sigma_S = alpha): the same fluid in units of sigma_S
+        assert nuc.bmcsl_pressure(eta, 1.0, 0.7) == pytest.approx(cs / 0.7**3, rel=1e-12)
+    # low density, binary: beta P / rho = 1 + B2 rho with the exact second virial
+    # coefficient B2 = (2 pi / 3) sum_ij x_i x_j sigma_ij^3 (additive diameters)
+    x, a, eta = 2 / 3, 0.82, 1e-4
+    rho = eta / (math.pi / 6 * ((1 - x) + x * a**3))
+    sij = {(0, 0): 1.0, (0, 1): (1 + a) / 2, (1, 1): a}
+    xs = (1 - x, x)
+    b2 = 2 * math.pi / 3 * sum(xs[i] * xs[j] * sij[min(i, j), max(i, j)] ** 3
+                               for i in (0, 1) for j in (0, 1))
+    assert nuc.bmcsl_pressure(eta, x, a) / rho == pytest.approx(1 + b2 * rho, abs=1e-7)
+    # and its inverse
+    for p in (5.0, 20.0):
+        eta_f = nuc.fluid_packing_fraction(p, x, a)
+        assert nuc.bmcsl_pressure(eta_f, x, a) == pytest.approx(p)
+        # more particles per volume at a given eta: a lower eta at the same pressure
+        assert eta_f < nuc.fluid_packing_fraction(p)
+    with pytest.raises(ValueError, match="small_fraction"):
+        nuc.fluid_packing_fraction(5.0, 1.5, a)
+    with pytest.raises(ValueError, match="size_ratio"):
+        nuc.fluid_packing_fraction(5.0, x, 0.0)
+
+
+def test_engine_npt_binary_fluid_matches_bmcsl():
+    """NPT at the BMCSL pressure of a binary fluid (alpha = 0.82, x = 2/3, eta = 0.40, where
+    BMCSL is within ~1 % of simulations) keeps eta = 0.40."""
+    from hoomd_colloidml.engine import NPT, MonteCarlo
+    from hoomd_colloidml.lattice import fluid
+
+    p = nuc.bmcsl_pressure(0.40, 2 / 3, 0.82)
+    s = fluid(400, 0.40, composition=(1 / 3, 2 / 3), size_ratio=0.82, seed=4)
+    mc = MonteCarlo(s, seed=5, step_size=0.1)
+    ens = NPT(p, box_trials=5)
+    mc.run(300, ens, progress=False, equilibrate=True, pressure_every=0)
+    mc.run(2000, ens, progress=False, pressure_every=0)
+    assert np.mean(mc.observables["packing_fraction"]) == pytest.approx(0.40, abs=0.006)

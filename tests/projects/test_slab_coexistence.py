@@ -91,3 +91,43 @@ def test_refuses_mismatched_cross_sections():
         slab_coexistence([a, b], 0.94, 1.0)
     with pytest.raises(ValueError, match="at least one"):
         slab_coexistence([], 0.94, 1.0)
+
+
+def test_crystal_fluid_slabs_binary_without_gaps_or_overlaps():
+    from hoomd_colloidml.engine import kernels as K
+    from hoomd_colloidml.lattice import crystal
+    from hoomd_colloidml.studies.builders import crystal_fluid_slabs
+
+    xtal = crystal("alb2", (4, 2, 4), 0.60, size_ratio=0.45)
+    s, slab = crystal_fluid_slabs(xtal, 0.50, 2 / 3, seed=2)
+    L = np.array([s.box.Lx, s.box.Ly, s.box.Lz])
+    assert (s.box.Lx, s.box.Ly) == (xtal.box.Lx, xtal.box.Ly)
+    assert s.box.Lz == pytest.approx(2 * xtal.box.Lz)
+    # no two hard cores overlap (additive diameters 1 and 0.45)
+    pos = np.ascontiguousarray(s.positions, dtype=np.float64)
+    assert K.min_contact_ratio(pos, s.diameters, L, 3, 1.0) >= 1.0
+    assert s.types == ["A", "B"] and set(np.unique(s.diameters)) == {0.45, 1.0}
+    f = slab == 1
+    # the fluid: exact stoichiometry and the requested packing fraction of its half
+    assert np.sum(s.typeid[f] == 1) == round(2 / 3 * f.sum())
+    vol = np.pi / 6 * np.sum(s.diameters[f] ** 3)
+    assert vol / (s.volume / 2) == pytest.approx(0.50, abs=0.003)
+    # two slabs: the crystal in the lower half of the box, the fluid in the upper half
+    # (particles rattle during the overlap removal but stay on their side)
+    z = s.positions[:, 2]
+    assert np.all(np.abs(z[~f] + s.box.Lz / 4) < s.box.Lz / 4 + 0.5)
+    assert np.all(np.abs(z[f] - s.box.Lz / 4) < s.box.Lz / 4 + 0.5)
+    assert np.all(s.typeid[~f] == xtal.typeid)
+
+
+def test_crystal_fluid_slabs_refuses_bad_input():
+    from hoomd_colloidml.lattice import crystal
+    from hoomd_colloidml.studies.builders import crystal_fluid_slabs
+
+    xtal = crystal("nacl", 2, 0.62, size_ratio=0.45)
+    with pytest.raises(ValueError, match="fluid_packing_fraction"):
+        crystal_fluid_slabs(xtal, 0.7, 0.5)
+    with pytest.raises(ValueError, match="small_fraction"):
+        crystal_fluid_slabs(xtal, 0.5, 1.5)
+    with pytest.raises(ValueError, match="binary crystal"):
+        crystal_fluid_slabs(crystal("fcc", 2, 0.55), 0.5, 0.5)
