@@ -353,7 +353,7 @@ def _relax_soft(system: System, seed: int, max_sweeps: int = 20000) -> System:
         if K.min_contact_ratio(pos, diam, L, 3, float(diam.max())) >= 1.0:
             return System(system.box, pos, system.typeid, types, diam)
         mc.run(5, progress=False, equilibrate=True, pressure_every=0, target_acceptance=0.3)
-    raise RuntimeError("slab_coexistence: could not remove the overlaps; lower the densities.")
+    raise RuntimeError("Could not remove the hard-core overlaps of the slabs; lower the densities.")
 
 
 def crystal_fluid_slabs(crystal: System, fluid_packing_fraction: float,
@@ -372,7 +372,8 @@ def crystal_fluid_slabs(crystal: System, fluid_packing_fraction: float,
 
     Args:
         crystal (System): Binary crystal, types ``["A", "B"]``.
-        fluid_packing_fraction (float): η_f of the fluid slab (Eq. 3.1), in (0, 0.58].
+        fluid_packing_fraction (float): η_f of the fluid slab (Eq. 3.1), in (0, 0.62]
+            (dense binary fluids of small size ratios pack beyond 0.58).
         small_fraction (float): Number fraction x = N_B/N of the fluid, in [0, 1].
         seed (int): Seed of the fluid positions and of the overlap removal.
 
@@ -381,6 +382,7 @@ def crystal_fluid_slabs(crystal: System, fluid_packing_fraction: float,
 
     Raises:
         ValueError: A crystal that is not binary and orthorhombic, or η_f or x out of range.
+        RuntimeError: The overlaps could not be removed (a fluid too dense to be packed).
 
     Example:
         >>> from hoomd_colloidml.lattice import crystal
@@ -394,8 +396,8 @@ def crystal_fluid_slabs(crystal: System, fluid_packing_fraction: float,
         raise ValueError("crystal_fluid_slabs needs a binary crystal (types ['A', 'B']) in "
                          "an orthorhombic 3D box.")
     eta_f, x = float(fluid_packing_fraction), float(small_fraction)
-    if not 0 < eta_f <= 0.58:
-        raise ValueError(f"fluid_packing_fraction must be in (0, 0.58]; got {eta_f!r}.")
+    if not 0 < eta_f <= 0.62:
+        raise ValueError(f"fluid_packing_fraction must be in (0, 0.62]; got {eta_f!r}.")
     if not 0 <= x <= 1:
         raise ValueError(f"small_fraction must be in [0, 1]; got {x!r}.")
     alpha = float(crystal.diameters[crystal.typeid == 1][0])
