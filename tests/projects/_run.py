@@ -1,5 +1,6 @@
 """Helpers of the project quick-mode tests: run a project's scripts in a subprocess."""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -8,6 +9,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECTS = ROOT / "projects"
+
+
+def load_script(project, name):
+    """Import ``projects/<project>/<name>.py`` (the projects are not packages)."""
+    spec = importlib.util.spec_from_file_location(name, PROJECTS / project / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def env(numba_cache=None):

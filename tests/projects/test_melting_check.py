@@ -1,27 +1,17 @@
 """projects/binary_crystals/melting_check.py: direct coexistence of a binary crystal with its
 fluid (a short run; the melting brackets themselves are in the project's README)."""
 
-import importlib.util
-
 import numpy as np
 import pytest
 
 from hoomd_colloidml.studies.nucleation import bmcsl_pressure
-from tests.projects._run import PROJECTS
+from tests.projects._run import load_script
 
 pytestmark = pytest.mark.slow
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location(
-        "melting_check", PROJECTS / "binary_crystals" / "melting_check.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_short_melting_run_of_nacl(tmp_path):
-    mod = _script()
+    mod = load_script("binary_crystals", "melting_check")
     out = tmp_path / "melt.json"
     mod.main(["--phase", "nacl", "--packing-fractions", "0.58", "--sweeps", "100",
               "--out", str(out)])

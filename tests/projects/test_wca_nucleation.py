@@ -5,22 +5,16 @@ run continues the same Markov chain, that the analysis reproduces Table 4.1's bo
 a crystal/fluid trajectory, and that bad input is refused.
 """
 
-import importlib.util
-
 import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from tests.projects._run import PROJECTS
+from tests.projects._run import load_script
 
 
 @pytest.fixture(scope="module")
 def wca():
-    spec = importlib.util.spec_from_file_location(
-        "wca_nucleation", PROJECTS / "crystal_detection" / "wca_nucleation.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("crystal_detection", "wca_nucleation")
 
 
 SMALL = {"n": 108, "every": 50, "compress_sweeps": 200, "tune_sweeps": 40, "log": lambda *a: None}
