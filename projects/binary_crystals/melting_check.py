@@ -31,12 +31,11 @@ import time
 
 import numpy as np
 
-from freud_ext.locality import SANN
-from freud_ext.order import BondOrderVector
 from hoomd_colloidml.engine import NPT, NVT, MonteCarlo
 from hoomd_colloidml.lattice import crystal, fluid
 from hoomd_colloidml.studies import io
 from hoomd_colloidml.studies.builders import crystal_fluid_slabs
+from hoomd_colloidml.studies.descriptors import ch4_descriptor
 from hoomd_colloidml.studies.nucleation import fluid_packing_fraction
 
 #: phase -> (size ratio, composition x = N_S/N of the crystal, unit cells of the slab)
@@ -50,9 +49,8 @@ PHASES = {
 
 
 def bond_order(system) -> np.ndarray:
-    """q̄1..q̄8 of every particle on SANN neighbours (Eq. 4.4), (N, 8)."""
-    nl = SANN().compute(system).nlist
-    return np.asarray(BondOrderVector(l=range(1, 9)).compute(system, neighbors=nl).features)
+    """q̄1..q̄8 of every particle on SANN neighbours (Eq. 4.4, the Ch. 4 describer), (N, 8)."""
+    return np.asarray(ch4_descriptor(False).describe(system)[0])
 
 
 def melting_run(phase: str, eta_c: float, sweeps: int, seed: int) -> dict:
