@@ -26,6 +26,7 @@ def _wrap64(pos: np.ndarray, lengths) -> np.ndarray:
 
 __all__ = [
     "bicrystal_sigma5",
+    "check_slab_crystal",
     "close_packed_stack",
     "crystal_fluid_slabs",
     "insert_seed",
@@ -356,12 +357,38 @@ def _relax_soft(system: System, seed: int, max_sweeps: int = 20000) -> System:
     raise RuntimeError("Could not remove the hard-core overlaps of the slabs; lower the densities.")
 
 
+def check_slab_crystal(crystal: System, small_fraction: float) -> float:
+    """Check a crystal and fluid composition for :func:`crystal_fluid_slabs`.
+
+    Returns:
+        float: The size ratio α (diameter of ``B``; 1 for a one-component crystal).
+
+    Raises:
+        ValueError: Not an orthorhombic 3D crystal with types ``["A", "B"]`` or ``["A"]``,
+            ``small_fraction`` outside [0, 1], or > 0 with a one-component crystal.
+    """
+    types = list(crystal.types)
+    if crystal.dimensions != 3 or abs(crystal.box.xy) + abs(crystal.box.xz) + abs(
+            crystal.box.yz) > 0 or types not in (["A", "B"], ["A"]):
+        raise ValueError("crystal_fluid_slabs needs a binary (types ['A', 'B']) or "
+                         "one-component (['A']) crystal in an orthorhombic 3D box.")
+    x = float(small_fraction)
+    if not 0 <= x <= 1:
+        raise ValueError(f"small_fraction must be in [0, 1]; got {x!r}.")
+    if types == ["A"] and x != 0:
+        raise ValueError(f"A one-component crystal takes a one-component fluid "
+                         f"(small_fraction=0); got {x!r}.")
+    small = crystal.typeid == 1
+    return float(crystal.diameters[small][0]) if np.any(small) else 1.0
+
+
 def crystal_fluid_slabs(crystal: System, fluid_packing_fraction: float,
                         small_fraction: float, seed: int = 0) -> tuple[System, np.ndarray]:
-    """A binary crystal slab and a binary fluid slab of the same thickness, without gaps.
+    """A crystal slab and a fluid slab of the same thickness, without gaps.
 
     The crystal (orthorhombic box, species ``A`` of diameter 1 and ``B`` of diameter α, e.g.
-    from :func:`hoomd_colloidml.lattice.crystal`) keeps its cross-section; a fluid slab as
+    from :func:`hoomd_colloidml.lattice.crystal`; or ``A`` alone, with a one-component fluid)
+    keeps its cross-section; a fluid slab as
     thick as the crystal is put after it along z, holding
     ``round(η_f V_f / v̄)`` particles (``v̄`` the mean particle volume at composition
     ``small_fraction`` = N_B/N, exact counts per species) at random positions, and the
@@ -371,7 +398,7 @@ def crystal_fluid_slabs(crystal: System, fluid_packing_fraction: float,
     binary crystal with its fluid (``projects/binary_crystals/melting_check.py``).
 
     Args:
-        crystal (System): Binary crystal, types ``["A", "B"]``.
+        crystal (System): Binary crystal, types ``["A", "B"]``, or one-component, ``["A"]``.
         fluid_packing_fraction (float): η_f of the fluid slab (Eq. 3.1), in (0, 0.62]
             (dense binary fluids of small size ratios pack beyond 0.58).
         small_fraction (float): Number fraction x = N_B/N of the fluid, in [0, 1].
@@ -381,7 +408,8 @@ def crystal_fluid_slabs(crystal: System, fluid_packing_fraction: float,
         tuple: (System, (N,) int array: 0 for the crystal's particles, 1 for the fluid's).
 
     Raises:
-        ValueError: A crystal that is not binary and orthorhombic, or η_f or x out of range.
+        ValueError: A crystal that is not binary or one-component and orthorhombic, η_f or x
+            out of range, or x > 0 with a one-component crystal.
         RuntimeError: The overlaps could not be removed (a fluid too dense to be packed).
 
     Example:
@@ -391,16 +419,11 @@ def crystal_fluid_slabs(crystal: System, fluid_packing_fraction: float,
         >>> int((slab == 0).sum()), round(float(s.box.Lz / xtal.box.Lz), 6)
         (216, 2.0)
     """
-    if crystal.dimensions != 3 or abs(crystal.box.xy) + abs(crystal.box.xz) + abs(
-            crystal.box.yz) > 0 or list(crystal.types) != ["A", "B"]:
-        raise ValueError("crystal_fluid_slabs needs a binary crystal (types ['A', 'B']) in "
-                         "an orthorhombic 3D box.")
+    alpha = check_slab_crystal(crystal, small_fraction)
     eta_f, x = float(fluid_packing_fraction), float(small_fraction)
     if not 0 < eta_f <= 0.62:
         raise ValueError(f"fluid_packing_fraction must be in (0, 0.62]; got {eta_f!r}.")
-    if not 0 <= x <= 1:
-        raise ValueError(f"small_fraction must be in [0, 1]; got {x!r}.")
-    alpha = float(crystal.diameters[crystal.typeid == 1][0])
+    types = list(crystal.types)
     Lx, Ly, lc = crystal.box.Lx, crystal.box.Ly, crystal.box.Lz
     v_mean = np.pi / 6 * ((1 - x) + x * alpha**3)
     n_f = int(round(eta_f * Lx * Ly * lc / v_mean))
@@ -412,7 +435,7 @@ def crystal_fluid_slabs(crystal: System, fluid_packing_fraction: float,
     L = np.array([Lx, Ly, 2 * lc])
     pos = np.concatenate([crystal.positions + np.array([Lx, Ly, lc]) / 2, p_f]) - L / 2
     tid = np.concatenate([crystal.typeid, tid_f])
-    start = System(freud.box.Box(*L), _wrap64(pos, L), tid, ["A", "B"],
+    start = System(freud.box.Box(*L), _wrap64(pos, L), tid, types,
                    np.where(tid == 0, 1.0, alpha))
     return _relax_soft(start, seed), np.r_[np.zeros(crystal.N, int), np.ones(n_f, int)]
 

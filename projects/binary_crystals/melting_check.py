@@ -34,17 +34,17 @@ import numpy as np
 from hoomd_colloidml.engine import NPT, NVT, MonteCarlo
 from hoomd_colloidml.lattice import crystal, fluid
 from hoomd_colloidml.studies import io
-from hoomd_colloidml.studies.builders import crystal_fluid_slabs
 from hoomd_colloidml.studies.descriptors import ch4_descriptor
-from hoomd_colloidml.studies.nucleation import fluid_packing_fraction
+from hoomd_colloidml.studies.simulate import crystal_fluid_coexistence
 
-#: phase -> (size ratio, composition x = N_S/N of the crystal, unit cells of the slab)
+#: name -> (lattice, size ratio, composition x = N_S/N of the crystal, unit cells of the slab)
 PHASES = {
-    "nacl": (0.45, 1 / 2, (5, 5, 5)),
-    "alb2": (0.45, 2 / 3, (7, 4, 7)),
-    "mgcu2": (0.82, 2 / 3, (3, 3, 4)),
-    "mgzn2": (0.82, 2 / 3, (5, 3, 3)),
-    "mgni2": (0.82, 2 / 3, (5, 3, 2)),
+    "nacl": ("nacl", 0.45, 1 / 2, (5, 5, 5)),
+    "alb2": ("alb2", 0.45, 2 / 3, (7, 4, 7)),
+    "alb2-0.54": ("alb2", 0.54, 2 / 3, (7, 4, 7)),
+    "mgcu2": ("mgcu2", 0.82, 2 / 3, (3, 3, 4)),
+    "mgzn2": ("mgzn2", 0.82, 2 / 3, (5, 3, 3)),
+    "mgni2": ("mgni2", 0.82, 2 / 3, (5, 3, 2)),
 }
 
 
@@ -57,12 +57,10 @@ def melting_run(phase: str, eta_c: float, sweeps: int, seed: int) -> dict:
     """One direct-coexistence run; see the module docstring."""
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
-    alpha, x, cells = PHASES[phase]
-    mc = MonteCarlo(crystal(phase, cells, eta_c, alpha), seed=seed, step_size=0.05)
-    mc.run(300, NVT(), progress=False, equilibrate=True, pressure_every=0)
-    mc.run(1500, NVT(), progress=False, pressure_every=5)
-    pressure, bulk = mc.pressure, mc.system
-    eta_f = fluid_packing_fraction(pressure, x, alpha)
+    lattice, alpha, x, cells = PHASES[phase]
+    co = crystal_fluid_coexistence(crystal(lattice, cells, eta_c, alpha), x, seed)
+    start, slab, pressure, eta_f = co.system, co.slab, co.pressure, co.fluid_packing_fraction
+    bulk = co.bulk_crystal
     liquid = MonteCarlo(fluid(1000, min(eta_f, 0.57), composition=(1 - x, x),
                               size_ratio=alpha, seed=seed), seed=seed + 1, step_size=0.05)
     liquid.run(1300, NVT(), progress=False, equilibrate=True, pressure_every=0)
@@ -73,7 +71,6 @@ def melting_run(phase: str, eta_c: float, sweeps: int, seed: int) -> dict:
     def crystal_like(system) -> float:
         return float(np.mean(lda.predict(bond_order(system)) > 0.5))
 
-    start, slab = crystal_fluid_slabs(bulk, eta_f, x, seed=seed + 2)
     mc = MonteCarlo(start, seed=seed + 3, step_size=0.04, box_step=0.001)
     ens = NPT(pressure, box_moves="axes", box_trials=5)
     mc.run(200, ens, progress=False, equilibrate=True, pressure_every=0)

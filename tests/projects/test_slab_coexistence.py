@@ -129,5 +129,33 @@ def test_crystal_fluid_slabs_refuses_bad_input():
         crystal_fluid_slabs(xtal, 0.7, 0.5)
     with pytest.raises(ValueError, match="small_fraction"):
         crystal_fluid_slabs(xtal, 0.5, 1.5)
-    with pytest.raises(ValueError, match="binary crystal"):
+    with pytest.raises(ValueError, match="one-component fluid"):
         crystal_fluid_slabs(crystal("fcc", 2, 0.55), 0.5, 0.5)
+
+
+def test_crystal_fluid_coexistence_at_the_crystal_pressure():
+    """One-component case against independent equations of state: the bulk pressure of an
+    FCC crystal at η = 0.58 lies on Speedy's crystal equation of state, and the fluid slab
+    is generated at the Carnahan–Starling packing fraction of that pressure."""
+    import numpy as np
+
+    from hoomd_colloidml.lattice import crystal
+    from hoomd_colloidml.studies.nucleation import (
+        carnahan_starling_pressure,
+        crystal_packing_fraction,
+    )
+    from hoomd_colloidml.studies.simulate import crystal_fluid_coexistence
+
+    xtal = crystal("fcc", (5, 5, 5), 0.58)
+    co = crystal_fluid_coexistence(xtal, 0.0, seed=3, equilibration_sweeps=300, sweeps=3000)
+    # seeds 3-6 give 0.575-0.583 (statistical error of the virtual-compression pressure
+    # of N = 500); 0.008 in η is 7 % in pressure
+    assert crystal_packing_fraction(co.pressure) == pytest.approx(0.58, abs=0.008)
+    assert carnahan_starling_pressure(co.fluid_packing_fraction) == pytest.approx(co.pressure,
+                                                                                   rel=1e-6)
+    s, slab = co.system, co.slab
+    assert list(s.types) == ["A"] and np.all(s.diameters == 1.0)
+    assert int((slab == 0).sum()) == xtal.N
+    eta_fluid = (slab == 1).sum() * np.pi / 6 / (s.box.volume / 2)
+    assert eta_fluid == pytest.approx(co.fluid_packing_fraction, abs=0.003)
+    assert co.bulk_crystal.N == xtal.N
