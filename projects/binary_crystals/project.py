@@ -315,6 +315,8 @@ def density_scan(job):
 # ------------------------------------------------------------------------------------------
 #: Smallest slab thickness (σ_L) of a coexistence: thinner crystals are mostly interface.
 MIN_SLAB = 5.0
+#: Sampling sweeps of the bulk-pressure run of a crystal/fluid coexistence's crystal.
+COEX_BULK_SWEEPS = 1500
 
 
 def _cell(phase, alpha, eta):
@@ -367,9 +369,21 @@ def _matched_slab(phase, alpha, eta, section, n_target):
 
 
 def build_coexistence(sp: dict):
-    """Two slabs, one per phase, with a common cross-section (Fig. 3.5)."""
-    from hoomd_colloidml.lattice import crystal, fluid
+    """Two slabs, one per phase, with a common cross-section (Fig. 3.5).
+
+    Two crystals: matched slabs stacked along z (NVT). A crystal and the fluid: the crystal
+    at its training η, its bulk pressure, and a fluid slab of the crystal's stoichiometry
+    at the BMCSL density of that pressure, without gaps
+    (``studies.simulate.crystal_fluid_coexistence``); run in NPT at that pressure so that
+    neither phase is forced to melt or grow by a density mismatch.
+
+    Returns:
+        tuple: (System, (N,) slab index, dict: ``pressure`` (βPσ_L³, run NPT) and
+        ``fluid_packing_fraction`` for a crystal/fluid coexistence, empty for NVT).
+    """
+    from hoomd_colloidml.lattice import crystal
     from hoomd_colloidml.studies.builders import stack_slabs
+    from hoomd_colloidml.studies.simulate import crystal_fluid_coexistence
     from hoomd_colloidml.studies.statepoints import FLUID_COMPOSITION
 
     alpha = sp["size_ratio"]
@@ -397,21 +411,16 @@ def build_coexistence(sp: dict):
                     best, cost = [nx, ny, nz], c
         n1 = best
     slab1 = crystal(first, n1, etas[first], alpha)
-    section = (slab1.box.Lx, slab1.box.Ly)
     if second == "fluid":
-        x = FLUID_COMPOSITION[alpha]
-        v = np.pi / 6 * ((1 - x) + x * alpha**3)
-        side = min(section)
-        n = int(etas["fluid"] * side**3 / v)
-        # denser by one diameter of thickness: the gaps at the two interfaces give it back
-        eta_gen = min(0.55, etas["fluid"] * (side + 1.0) / side)
-        slab2 = fluid(n, eta_gen, composition=(1 - x, x), size_ratio=alpha, dimensions=3,
-                      seed=sp["seed"])
-    else:
-        n2, eta2 = _matched_slab(second, alpha, etas[second], section, half)
-        slab2 = crystal(second, n2, eta2, None if second == "fcc" else alpha)
+        co = crystal_fluid_coexistence(slab1, FLUID_COMPOSITION[alpha], sp["seed"],
+                                       equilibration_sweeps=COEX_BULK_SWEEPS // 5,
+                                       sweeps=COEX_BULK_SWEEPS)
+        return co.system, co.slab, {"pressure": co.pressure,
+                                    "fluid_packing_fraction": co.fluid_packing_fraction}
+    n2, eta2 = _matched_slab(second, alpha, etas[second], (slab1.box.Lx, slab1.box.Ly), half)
+    slab2 = crystal(second, n2, eta2, None if second == "fcc" else alpha)
     system, slab = stack_slabs([slab1, slab2], gap=0.05)
-    return system, slab
+    return system, slab, {}
 
 
 def _init_module():
@@ -429,13 +438,17 @@ def _init_module():
 @BinaryCrystals.post.isfile("trajectory.gsd")
 @BinaryCrystals.operation
 def simulate_coexistence(job):
-    """Two-phase slab system → NVT MC → snapshots."""
+    """Two-phase slab system → MC (NVT; NPT at the crystal's pressure with the fluid) →
+    snapshots."""
+    from hoomd_colloidml.engine import NPT
     from hoomd_colloidml.studies.simulate import run_snapshots
 
     sp = job.sp()
-    system, slab = build_coexistence(sp)
+    system, slab, setup = build_coexistence(sp)
+    ensemble = NPT(setup["pressure"], box_moves="axes", box_trials=5) if setup else None
     snaps, info = run_snapshots(system, sp["seed"], sp["equilibration_sweeps"],
-                                sp["n_snapshots"], sp["sweeps"])
+                                sp["n_snapshots"], sp["sweeps"], ensemble=ensemble)
+    info.update(ensemble="NPT" if setup else "NVT", **setup)
     io.write_npz(job.fn("slabs.npz"), slab=slab)
     io.write_json(job.fn("simulation.json"), info)
     io.write_gsd(job.fn("trajectory.gsd"), snaps)

@@ -51,6 +51,30 @@ def test_density_scan_and_coexistence_products(study):
         assert (d / "classified.png").stat().st_size > 1000
 
 
+def test_crystal_fluid_coexistence_keeps_its_crystal(study):
+    """Fig. 3.5, AlB2 / fluid at α = 0.54: NPT at the crystal's bulk pressure with the fluid
+    slab at the BMCSL density of that pressure; the crystal slab stays AlB2 (two interfaces
+    of a slab ~5 σ_L thick take the rest) and the fluid slab stays fluid."""
+    import numpy as np
+
+    from hoomd_colloidml.studies.labels import LABELS
+    from hoomd_colloidml.studies.nucleation import bmcsl_pressure
+
+    ws, _ = study
+    [(sp, d)] = [(sp, d) for sp, d in jobs(ws, kind="coexistence") if "fluid" in sp["phases"]]
+    assert sp["size_ratio"] == 0.54
+    info = io.read_json(d / "simulation.json")
+    assert info["ensemble"] == "NPT"
+    assert bmcsl_pressure(info["fluid_packing_fraction"], 2 / 3, 0.54) == pytest.approx(
+        info["pressure"])
+    slab = np.load(d / "slabs.npz")["slab"]
+    labels = np.load(d / "classified.npz")["labels"]
+    names = LABELS[0.54]
+    alb2 = np.isin(labels, [names.index("AlB2 large"), names.index("AlB2 small")])
+    assert alb2[slab == 0].mean() > 0.5
+    assert np.mean(labels[slab == 1] == names.index("fluid")) > 0.95
+
+
 def test_networks_keep_each_particle_to_its_species_labels(study):
     """Every network restricts a particle to the labels of its species (group_column of
     PhaseClassifier): on a held-in snapshot of every training phase, no large particle gets
