@@ -73,7 +73,7 @@ def build_statepoints(mode: str) -> list[dict]:
          "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 2},
         # Ch. 4.3.4: binary MgCu2 Laves / binary fluid coexistence (hard spheres, alpha = 0.82)
         {"system": "laves_fluid", "mode": mode, "size_ratio": 0.82, "packing_fraction": 0.60,
-         "fluid_packing_fraction": 0.50, "composition": 2.0 / 3.0, **m["laves"],
+         "composition": 2.0 / 3.0, **m["laves"],
          "equilibration_sweeps": eq, "sweeps": sw, "n_snapshots": 1, "seed": 3},
         # Ch. 4.3.5: crystal growth from a small FCC seed in a supersaturated hard-sphere fluid,
         # NPT at beta P sigma^3 = 20 (coexistence: 11.57); snapshots when the solid-bond

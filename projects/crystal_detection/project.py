@@ -54,25 +54,6 @@ def _system(*names):
 # ------------------------------------------------------------------------------------------
 # building and simulating
 # ------------------------------------------------------------------------------------------
-def _fluid_slab(n_guess_side, density, seed, composition=None, size_ratio=None, eta=None):
-    """A fluid in a cube of side <= ``n_guess_side`` at the given density (or packing)."""
-    from hoomd_colloidml.lattice import fluid
-
-    if eta is None:
-        eta = np.pi / 6 * density
-    # denser by one diameter of thickness: the gaps at the two interfaces give it back
-    eta_gen = min(0.55, eta * (n_guess_side + 1.0) / n_guess_side)
-    if composition is None:
-        v = np.pi / 6
-        n = int(eta * n_guess_side**3 / v)
-        return fluid(n, eta_gen, seed=seed)
-    v = np.pi / 6 * ((1 - composition) + composition * size_ratio**3)
-    n = int(eta * n_guess_side**3 / v)
-    return fluid(n, eta_gen, composition=(1 - composition, composition), size_ratio=size_ratio,
-                 dimensions=3,
-                 seed=seed)
-
-
 def build_initial(sp: dict):
     """Initial configuration and the NVT/NPT ensemble of a job."""
     from hoomd_colloidml.engine import NPT, NVT
@@ -96,14 +77,15 @@ def build_initial(sp: dict):
         # the grain boundaries start dilute: NPT above the melting pressure closes them
         return s, NPT(sp["pressure"], box_moves="axes")
     if system == "laves_fluid":
-        alpha = sp["size_ratio"]
-        n = sp["n_cells"]
-        laves = crystal("mgcu2", n, sp["packing_fraction"], size_ratio=alpha)
-        side = min(laves.box.Lx, laves.box.Ly)
-        liquid = _fluid_slab(side, None, sp["seed"], sp["composition"], alpha,
-                             eta=sp["fluid_packing_fraction"])
-        s, _ = builders.stack_slabs([laves, liquid], gap=0.05)
-        return s, NVT()
+        # the thesis's snapshot is an NPT coexistence (beta P sigma_L^3 = 24.2, WCA): the
+        # crystal at its bulk pressure against a fluid at the BMCSL density of that
+        # pressure, no gaps, NPT there
+        from hoomd_colloidml.studies.simulate import crystal_fluid_coexistence
+
+        laves = crystal("mgcu2", sp["n_cells"], sp["packing_fraction"],
+                        size_ratio=sp["size_ratio"])
+        co = crystal_fluid_coexistence(laves, sp["composition"], sp["seed"])
+        return co.system, NPT(co.pressure, box_moves="axes", box_trials=5)
     if system == "nucleation":
         # seeded crystal growth in a supersaturated hard-sphere fluid, NPT (Ch. 4.3.5);
         # simulate() runs it with hoomd_colloidml.studies.nucleation.nucleation_run
