@@ -79,7 +79,7 @@ def bulk_pressure(system: Any, seed: int, equilibration_sweeps: int = 300,
         tuple: (βP in units of kT / σ_L³, the equilibrated System).
 
     Raises:
-        ValueError: Non-positive sweep counts, or no pressure sample taken.
+        ValueError: ``sweeps`` or ``every`` below 1, or ``every`` above ``sweeps``.
     """
     from hoomd_colloidml.engine import NVT, MonteCarlo
 
