@@ -116,18 +116,25 @@ def _overlapping_interfaces(system: System, slab: np.ndarray, n: int) -> set[int
     return out
 
 
-def stack_slabs(systems: list[System], gap: float = 0.0, max_gap: float = 2.0
-                ) -> tuple[System, np.ndarray]:
+def stack_slabs(systems: list[System], gap: float = 0.0, max_gap: float = 2.0,
+                relax_seed: int | None = None) -> tuple[System, np.ndarray]:
     """Stack orthorhombic boxes along z into one box (coexisting phases in slabs).
 
     The cross-sections are first brought to the largest ``Lx`` and ``Ly`` of all slabs by
     affine *expansion* (never compression, so no overlaps are created); a gap of at least
     ``gap`` is put at every interface (including the periodic one), and each interface's
-    gap grows in steps of 0.05 until no two hard cores overlap across it.
+    gap grows in steps of 0.05 until no two hard cores overlap across it. With
+    ``relax_seed``, the gaps stay at ``gap`` and the overlaps across the interfaces are
+    removed with soft cores instead (as :func:`slab_coexistence`): two crystals whose
+    lattices do not match across an interface would otherwise be separated by up to
+    ``max_gap`` of empty space, which melts their surfaces.
 
     Returns:
         tuple: (System, (N,) int array naming the slab each particle came from).
     """
+    if relax_seed is not None:
+        system, slab = _stack(systems, np.full(len(systems), float(gap)))
+        return _relax_soft(system, int(relax_seed)), slab
     gaps = np.full(len(systems), float(gap))
     while True:
         system, slab = _stack(systems, gaps)

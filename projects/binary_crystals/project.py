@@ -345,7 +345,9 @@ def _square_slab(phase, alpha, eta, n_target, min_box):
 
 
 def _matched_slab(phase, alpha, eta, section, n_target):
-    """Cells and a packing fraction >= eta whose cross-section fits inside ``section``."""
+    """Cells, a packing fraction (within [η − 0.03, η_max − 0.04]) and the relative
+    mismatch of a slab whose cross-section fits inside ``section`` (stack_slabs stretches it
+    by that much along one axis)."""
     from hoomd_colloidml.lattice import max_packing_fraction
 
     lengths, per = _cell(phase, alpha, eta)
@@ -362,28 +364,32 @@ def _matched_slab(phase, alpha, eta, section, n_target):
             nz = max(1, round(n_target / (per * nx * ny)), int(np.ceil(MIN_SLAB / lengths[2])))
             c = mismatch + 0.5 * abs(eta2 - eta)
             if c < cost:
-                best, cost = ([nx, ny, nz], eta2), c
+                best, cost = ([nx, ny, nz], eta2, mismatch), c
     if best is None:
         raise ValueError(f"No {phase} slab fits the cross-section {section}.")
     return best
 
 
 def build_coexistence(sp: dict):
-    """Two slabs, one per phase, with a common cross-section (Fig. 3.5).
+    """Two slabs, one per phase, with a common cross-section (Fig. 3.5), to be run in NPT
+    at the first crystal's bulk pressure at its training η, so that the first phase keeps
+    its training density and the second one takes its density at that pressure.
 
-    Two crystals: matched slabs stacked along z (NVT). A crystal and the fluid: the crystal
-    at its training η, its bulk pressure, and a fluid slab of the crystal's stoichiometry
-    at the BMCSL density of that pressure, without gaps
-    (``studies.simulate.crystal_fluid_coexistence``); run in NPT at that pressure so that
-    neither phase is forced to melt or grow by a density mismatch.
+    A crystal and the fluid: direct coexistence
+    (``studies.simulate.crystal_fluid_coexistence``): a fluid slab of the crystal's
+    stoichiometry at the BMCSL density of that pressure, without gaps. Two crystals: matched
+    slabs (the second near its training η; stack_slabs stretches it to the common
+    cross-section) stacked along z without gaps, the overlaps across the interfaces removed
+    with soft cores; NPT then brings the second crystal to the pressure.
 
     Returns:
-        tuple: (System, (N,) slab index, dict: ``pressure`` (βPσ_L³, run NPT) and
-        ``fluid_packing_fraction`` for a crystal/fluid coexistence, empty for NVT).
+        tuple: (System, (N,) slab index, dict: ``pressure`` (βPσ_L³) and the starting
+        packing fraction of the second phase, ``fluid_packing_fraction`` or
+        ``second_packing_fraction``).
     """
     from hoomd_colloidml.lattice import crystal
     from hoomd_colloidml.studies.builders import stack_slabs
-    from hoomd_colloidml.studies.simulate import crystal_fluid_coexistence
+    from hoomd_colloidml.studies.simulate import bulk_pressure, crystal_fluid_coexistence
     from hoomd_colloidml.studies.statepoints import FLUID_COMPOSITION
 
     alpha = sp["size_ratio"]
@@ -392,35 +398,36 @@ def build_coexistence(sp: dict):
     first, second = sp["phases"]
     if second == "fluid":
         n1 = _square_slab(first, alpha, etas[first], half, sp["min_box"])
-    else:  # cross-sections of both crystals must match: search slab 1 too
-        lengths, per = _cell(first, alpha, etas[first])
-        best, cost = None, np.inf
-        for nx in range(1, 12):
-            for ny in range(1, 12):
-                sec = (nx * lengths[0], ny * lengths[1])
-                if min(sec) < sp["min_box"] or max(sec) / min(sec) > 1.3:
-                    continue
-                try:
-                    (_, eta2) = _matched_slab(second, alpha, etas[second], sec, half)
-                except ValueError:
-                    continue
-                c = abs(eta2 - etas[second]) + abs(per * nx * ny - half / 3) / half
-                if c < cost:
-                    nz = max(1, round(half / (per * nx * ny)),
-                             int(np.ceil(MIN_SLAB / lengths[2])))
-                    best, cost = [nx, ny, nz], c
-        n1 = best
-    slab1 = crystal(first, n1, etas[first], alpha)
-    if second == "fluid":
+        slab1 = crystal(first, n1, etas[first], alpha)
         co = crystal_fluid_coexistence(slab1, FLUID_COMPOSITION[alpha], sp["seed"],
                                        equilibration_sweeps=COEX_BULK_SWEEPS // 5,
                                        sweeps=COEX_BULK_SWEEPS)
         return co.system, co.slab, {"pressure": co.pressure,
                                     "fluid_packing_fraction": co.fluid_packing_fraction}
-    n2, eta2 = _matched_slab(second, alpha, etas[second], (slab1.box.Lx, slab1.box.Ly), half)
+    # two crystals with matching cross-sections (search slab 1 too)
+    lengths, per = _cell(first, alpha, etas[first])
+    best, cost = None, np.inf
+    for nx in range(1, 12):
+        for ny in range(1, 12):
+            sec = (nx * lengths[0], ny * lengths[1])
+            if min(sec) < sp["min_box"] or max(sec) / min(sec) > 1.3:
+                continue
+            try:
+                (_, eta2, _) = _matched_slab(second, alpha, etas[second], sec, half)
+            except ValueError:
+                continue
+            c = abs(eta2 - etas[second]) + abs(per * nx * ny - half / 3) / half
+            if c < cost:
+                nz = max(1, round(half / (per * nx * ny)), int(np.ceil(MIN_SLAB / lengths[2])))
+                best, cost = [nx, ny, nz], c
+    if best is None:
+        raise ValueError(f"No {second} slab matches a {first} slab near {half} particles.")
+    slab1 = crystal(first, best, etas[first], alpha)
+    n2, eta2, _ = _matched_slab(second, alpha, etas[second], (slab1.box.Lx, slab1.box.Ly), half)
     slab2 = crystal(second, n2, eta2, None if second == "fcc" else alpha)
-    system, slab = stack_slabs([slab1, slab2], gap=0.05)
-    return system, slab, {}
+    pressure, _ = bulk_pressure(slab1, sp["seed"], COEX_BULK_SWEEPS // 5, COEX_BULK_SWEEPS)
+    system, slab = stack_slabs([slab1, slab2], relax_seed=sp["seed"])
+    return system, slab, {"pressure": pressure, "second_packing_fraction": float(eta2)}
 
 
 def _init_module():
@@ -438,17 +445,16 @@ def _init_module():
 @BinaryCrystals.post.isfile("trajectory.gsd")
 @BinaryCrystals.operation
 def simulate_coexistence(job):
-    """Two-phase slab system → MC (NVT; NPT at the crystal's pressure with the fluid) →
-    snapshots."""
+    """Two-phase slab system → NPT MC at the first crystal's pressure → snapshots."""
     from hoomd_colloidml.engine import NPT
     from hoomd_colloidml.studies.simulate import run_snapshots
 
     sp = job.sp()
     system, slab, setup = build_coexistence(sp)
-    ensemble = NPT(setup["pressure"], box_moves="axes", box_trials=5) if setup else None
     snaps, info = run_snapshots(system, sp["seed"], sp["equilibration_sweeps"],
-                                sp["n_snapshots"], sp["sweeps"], ensemble=ensemble)
-    info.update(ensemble="NPT" if setup else "NVT", **setup)
+                                sp["n_snapshots"], sp["sweeps"],
+                                ensemble=NPT(setup["pressure"], box_moves="axes", box_trials=5))
+    info.update(ensemble="NPT", **setup)
     io.write_npz(job.fn("slabs.npz"), slab=slab)
     io.write_json(job.fn("simulation.json"), info)
     io.write_gsd(job.fn("trajectory.gsd"), snaps)

@@ -159,3 +159,26 @@ def test_crystal_fluid_coexistence_at_the_crystal_pressure():
     eta_fluid = (slab == 1).sum() * np.pi / 6 / (s.box.volume / 2)
     assert eta_fluid == pytest.approx(co.fluid_packing_fraction, abs=0.003)
     assert co.bulk_crystal.N == xtal.N
+
+
+def test_stack_slabs_relaxed_leaves_no_gap():
+    """Two crystals whose lattices do not match across the interface: the default stacking
+    opens gaps until no cores overlap; with relax_seed the box is exactly the two slabs
+    thick, the overlaps are gone and each particle stays in its slab."""
+    from hoomd_colloidml.engine import kernels as K
+    from hoomd_colloidml.lattice import crystal
+    from hoomd_colloidml.studies.builders import stack_slabs
+
+    slabs = [crystal("mgcu2", 2, 0.60, size_ratio=0.82), crystal("fcc", [3, 3, 4], 0.58)]
+    gapped, _ = stack_slabs(slabs, gap=0.05)
+    s, slab = stack_slabs(slabs, relax_seed=1)
+    thickness = sum(x.box.Lz for x in slabs)
+    assert gapped.box.Lz > thickness + 0.2  # the problem this option solves
+    assert s.box.Lz == pytest.approx(thickness)
+    assert np.bincount(slab).tolist() == [x.N for x in slabs]
+    L = np.array([s.box.Lx, s.box.Ly, s.box.Lz])
+    pos = np.ascontiguousarray(s.positions, dtype=np.float64)
+    assert K.min_contact_ratio(pos, s.diameters, L, 3, 1.0) >= 1.0
+    # the slabs stay on their sides: slab 0 below slab 1 in the unwrapped stacking
+    z = s.positions[:, 2] + s.box.Lz / 2
+    assert np.median(z[slab == 0]) < slabs[0].box.Lz < np.median(z[slab == 1])
